@@ -1,0 +1,48 @@
+package io.vitstream.cli;
+
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** Entry point of {@code ./vitstream}. Errors print one line and exit non-zero. */
+@Command(
+    name = "vitstream",
+    mixinStandardHelpOptions = true,
+    version = "vitstream 0.1.0",
+    description = "A streaming Vision Transformer classifier on Apache Kafka.",
+    subcommands = {ModelCommand.class})
+public final class Main implements Runnable {
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  /** Builds the command line with one-line error reporting; tests call it too. */
+  public static CommandLine commandLine() {
+    CommandLine cli = new CommandLine(new Main());
+    cli.setParameterExceptionHandler(
+        (e, args) -> {
+          PrintWriter err = e.getCommandLine().getErr();
+          err.println("vitstream: " + e.getMessage() + " (see --help)");
+          return 2;
+        });
+    cli.setExecutionExceptionHandler(
+        (e, commandLine, parseResult) -> {
+          commandLine.getErr().println("vitstream: " + oneLine(e));
+          return 1;
+        });
+    return cli;
+  }
+
+  static String oneLine(Throwable e) {
+    String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    return message.lines().findFirst().orElse(message);
+  }
+
+  public static void main(String[] args) {
+    System.exit(commandLine().execute(args));
+  }
+}

@@ -1,0 +1,18 @@
+package io.vitstream.cli;
+
+import picocli.CommandLine.Command;
+
+/** {@code vitstream model ...}: inspect, verify and manage models. */
+@Command(
+    name = "model",
+    mixinStandardHelpOptions = true,
+    description = "Inspect and verify ViT models.",
+    subcommands = {InspectCommand.class, VerifyCommand.class})
+final class ModelCommand implements Runnable {
+  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+}

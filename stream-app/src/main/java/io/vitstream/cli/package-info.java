@@ -1,0 +1,2 @@
+/** The {@code vitstream} command line (picocli). */
+package io.vitstream.cli;

@@ -1,0 +1,49 @@
+package io.vitstream.runtime;
+
+import ai.djl.engine.Engine;
+import ai.djl.pytorch.jni.JniUtils;
+
+/**
+ * Process-wide DJL settings. The engine is loaded offline from the native jar on the class path
+ * (nothing is downloaded), and gradient recording, which DJL starts on in every thread, is turned
+ * off where inference runs.
+ */
+public final class Djl {
+  private static final ThreadLocal<Boolean> GRAD_OFF = ThreadLocal.withInitial(() -> false);
+
+  private Djl() {}
+
+  /** Sets offline mode unless the user chose otherwise, and loads the PyTorch engine. */
+  public static synchronized void ensureConfigured() {
+    if (System.getProperty("ai.djl.offline") == null && System.getenv("DJL_OFFLINE") == null) {
+      System.setProperty("ai.djl.offline", "true");
+    }
+    if (System.getProperty("ai.djl.pytorch.graph_optimizer") == null) {
+      System.setProperty("ai.djl.pytorch.graph_optimizer", "false");
+    }
+    Engine.getEngine("PyTorch");
+  }
+
+  /** Sets the number of intra-op threads of the PyTorch engine (process-wide). */
+  public static void setIntraOpThreads(int threads) {
+    if (threads < 1) {
+      throw new IllegalArgumentException("threads must be >= 1, got " + threads);
+    }
+    ensureConfigured();
+    JniUtils.setNumThreads(threads);
+  }
+
+  /** The number of intra-op threads of the PyTorch engine. */
+  public static int intraOpThreads() {
+    ensureConfigured();
+    return JniUtils.getNumThreads();
+  }
+
+  /** Turns gradient recording off on the calling thread, once per thread. */
+  public static void disableGradOnThisThread() {
+    if (!GRAD_OFF.get()) {
+      JniUtils.setGradMode(false);
+      GRAD_OFF.set(true);
+    }
+  }
+}
