@@ -43,7 +43,7 @@ final class VerifyCommand implements Callable<Integer> {
           Locale.ROOT,
           "%s checkpoint: %s, %,d parameters%n",
           loaded.format(),
-          loaded.model().config(),
+          loaded.model().config().summary(),
           loaded.model().parameterCount());
       List<Comparison> results = ReferenceCheck.run(loaded.model(), expected);
       boolean ok = !results.isEmpty();

@@ -9,8 +9,6 @@ import ai.djl.pytorch.jni.JniUtils;
  * off where inference runs.
  */
 public final class Djl {
-  private static final ThreadLocal<Boolean> GRAD_OFF = ThreadLocal.withInitial(() -> false);
-
   private Djl() {}
 
   /** Sets offline mode unless the user chose otherwise, and loads the PyTorch engine. */
@@ -39,11 +37,13 @@ public final class Djl {
     return JniUtils.getNumThreads();
   }
 
-  /** Turns gradient recording off on the calling thread, once per thread. */
+  /**
+   * Turns gradient recording off on the calling thread. Checked on every call (one cheap native
+   * read), because a training step on the same thread may have turned it back on.
+   */
   public static void disableGradOnThisThread() {
-    if (!GRAD_OFF.get()) {
+    if (JniUtils.isGradMode()) {
       JniUtils.setGradMode(false);
-      GRAD_OFF.set(true);
     }
   }
 }

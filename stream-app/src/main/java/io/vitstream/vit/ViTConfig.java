@@ -1,5 +1,7 @@
 package io.vitstream.vit;
 
+import java.util.Locale;
+
 /**
  * The geometry of a Vision Transformer. Build it with {@link #builder()}, which checks every
  * invariant.
@@ -84,6 +86,25 @@ public record ViTConfig(
   /** Width of the vector the classifier reads. */
   public int headInputSize() {
     return headType == HeadType.PRE_LOGITS ? preLogitsSize : width;
+  }
+
+  /** One line for logs and the CLI. */
+  public String summary() {
+    return String.format(
+        Locale.ROOT,
+        "image %d, patch %d, channels %d, width %d, depth %d, heads %d, mlp %d, classes %d,"
+            + " eps %.0e, head %s%s",
+        imageSize,
+        patchSize,
+        channels,
+        width,
+        depth,
+        heads,
+        mlpSize,
+        numClasses,
+        layerNormEps,
+        headType.name().toLowerCase(Locale.ROOT),
+        headType == HeadType.PRE_LOGITS ? " (" + preLogitsSize + ", tanh)" : "");
   }
 
   /** A copy at another resolution (the patch grid changes; the weights' shapes do not). */
