@@ -1,0 +1,56 @@
+package io.vitstream.feedback;
+
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * When to fine-tune: after {@code newLabels} new training labels, after {@code interval} with at
+ * least {@code minLabels} new ones, or when live accuracy falls {@code accuracyDrop} below the
+ * champion's accuracy at promotion (with at least {@code minLabels} new ones to learn from).
+ *
+ * @param newLabels labels that fire a run on their own
+ * @param interval elapsed time that fires a run
+ * @param accuracyDrop drop of live accuracy, in [0, 1], that fires a run
+ * @param minLabels the fewest new labels any run needs
+ */
+public record TriggerPolicy(int newLabels, Duration interval, double accuracyDrop, int minLabels) {
+
+  public TriggerPolicy {
+    if (newLabels < 1 || minLabels < 1 || minLabels > newLabels) {
+      throw new IllegalArgumentException("need 1 <= minLabels <= newLabels");
+    }
+    if (interval.isNegative() || interval.isZero()) {
+      throw new IllegalArgumentException("interval must be positive");
+    }
+    if (!(accuracyDrop > 0 && accuracyDrop <= 1)) {
+      throw new IllegalArgumentException("accuracy drop must be in (0, 1]");
+    }
+  }
+
+  /**
+   * The reason to fire now, or empty.
+   *
+   * @param labelsSinceLastRun training labels that arrived since the last run
+   * @param sinceLastRun time since the last run (or since start)
+   * @param baseline the champion's accuracy when it was promoted (its gate accuracy)
+   * @param live the champion's live accuracy; NaN when unknown
+   */
+  public Optional<String> reason(
+      int labelsSinceLastRun, Duration sinceLastRun, double baseline, double live) {
+    if (labelsSinceLastRun >= newLabels) {
+      return Optional.of(labelsSinceLastRun + " new labels");
+    }
+    if (labelsSinceLastRun < minLabels) {
+      return Optional.empty();
+    }
+    if (sinceLastRun.compareTo(interval) >= 0) {
+      return Optional.of(sinceLastRun.toSeconds() + " s elapsed");
+    }
+    if (!Double.isNaN(live) && baseline - live >= accuracyDrop) {
+      return Optional.of(
+          String.format(Locale.ROOT, "live accuracy %.3f fell below %.3f", live, baseline));
+    }
+    return Optional.empty();
+  }
+}

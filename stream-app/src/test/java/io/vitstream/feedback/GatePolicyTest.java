@@ -1,0 +1,38 @@
+package io.vitstream.feedback;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class GatePolicyTest {
+  private final GatePolicy gate = new GatePolicy(0.01, 0.01, 100);
+
+  @Test
+  void shouldPromoteABetterCandidateThatDoesNotForget() {
+    GatePolicy.Decision d = gate.decide(new GatePolicy.Metrics(400, 0.60, 0.85, 0.91, 0.905));
+
+    assertThat(d.promote()).isTrue();
+    assertThat(d.reason()).contains("+0.2500");
+  }
+
+  @Test
+  void shouldRejectAWorseCandidate() {
+    GatePolicy.Decision d = gate.decide(new GatePolicy.Metrics(400, 0.80, 0.75, 0.91, 0.91));
+
+    assertThat(d.promote()).isFalse();
+    assertThat(d.reason()).contains("holdout gain");
+  }
+
+  @Test
+  void shouldRejectACandidateThatForgetsTheOriginalData() {
+    GatePolicy.Decision d = gate.decide(new GatePolicy.Metrics(400, 0.60, 0.85, 0.91, 0.85));
+
+    assertThat(d.promote()).isFalse();
+    assertThat(d.reason()).contains("regression loss");
+  }
+
+  @Test
+  void shouldRejectWhenTheHoldoutIsTooSmall() {
+    assertThat(gate.decide(new GatePolicy.Metrics(20, 0.1, 0.9, 0.9, 0.9)).promote()).isFalse();
+  }
+}

@@ -1,0 +1,30 @@
+package io.vitstream.feedback;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import org.junit.jupiter.api.Test;
+
+class LiveAccuracyTest {
+
+  @Test
+  void shouldBeNanBeforeAnyLabel() {
+    assertThat(new LiveAccuracy(10).accuracy()).isNaN();
+  }
+
+  @Test
+  void shouldForgetOutcomesOlderThanTheWindow() {
+    LiveAccuracy live = new LiveAccuracy(4);
+    for (int i = 0; i < 4; i++) {
+      live.record(false);
+    }
+    assertThat(live.accuracy()).isEqualTo(0.0);
+
+    live.record(true);
+    live.record(true);
+    live.record(true);
+
+    assertThat(live.count()).isEqualTo(4);
+    assertThat(live.accuracy()).isCloseTo(0.75, within(1e-12));
+  }
+}
