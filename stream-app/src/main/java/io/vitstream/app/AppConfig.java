@@ -159,6 +159,38 @@ public record AppConfig(
     }
   }
 
+  /** A copy pointing at other brokers. */
+  public AppConfig withBootstrapServers(String servers) {
+    return new AppConfig(
+        servers,
+        applicationId,
+        processingGuarantee,
+        streamThreads,
+        intraOpThreads,
+        inference,
+        topicPartitions,
+        createTopics,
+        model,
+        clientProperties);
+  }
+
+  /** A copy with one more client property (e.g. state.dir). */
+  public AppConfig withClientProperty(String key, String value) {
+    Map<String, String> m = new HashMap<>(clientProperties);
+    m.put(key, value);
+    return new AppConfig(
+        bootstrapServers,
+        applicationId,
+        processingGuarantee,
+        streamThreads,
+        intraOpThreads,
+        inference,
+        topicPartitions,
+        createTopics,
+        model,
+        m);
+  }
+
   /** The settings for any Kafka client: brokers plus every pass-through key. */
   public Map<String, Object> clientConfig() {
     Map<String, Object> m = new HashMap<>(clientProperties);

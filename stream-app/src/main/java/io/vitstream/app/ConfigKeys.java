@@ -46,7 +46,10 @@ public final class ConfigKeys {
   public static final ConfigKey TOPIC_DEAD_LETTERS =
       new ConfigKey("topic.dead.letters", "dead-letters", "Topic of DeadLetters");
   public static final ConfigKey TOPIC_PARTITIONS =
-      new ConfigKey("topic.partitions", "2", "Partitions of topics the app creates");
+      new ConfigKey(
+          "topic.partitions",
+          "1",
+          "Partitions of topics the app creates; raise to scale out over instances and threads");
   public static final ConfigKey TOPIC_CREATE =
       new ConfigKey("topic.create", "true", "Create missing topics at startup");
   public static final ConfigKey MODEL_CHECKPOINT =
