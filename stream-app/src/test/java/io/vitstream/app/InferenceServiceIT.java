@@ -12,15 +12,19 @@ import io.vitstream.testing.Clients;
 import io.vitstream.testing.TestImages;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.GroupState;
+import org.apache.kafka.common.errors.GroupIdNotFoundException;
 import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -50,6 +54,11 @@ class InferenceServiceIT {
   }
 
   private static AppConfig config(String app, Path stateDir, int maxBatch, long delayMs) {
+    return AppConfig.load(Optional.empty(), settings(app, stateDir, maxBatch, delayMs));
+  }
+
+  private static Map<String, String> settings(
+      String app, Path stateDir, int maxBatch, long delayMs) {
     Map<String, String> m = new HashMap<>();
     m.put(ConfigKeys.BOOTSTRAP_SERVERS.name(), kafka.bootstrapServers());
     m.put(ConfigKeys.APPLICATION_ID.name(), app);
@@ -59,7 +68,9 @@ class InferenceServiceIT {
     m.put(ConfigKeys.TOPIC_PREDICTIONS.name(), app + "-predictions");
     m.put(ConfigKeys.TOPIC_DEAD_LETTERS.name(), app + "-dead-letters");
     m.put("state.dir", stateDir.toString());
-    return AppConfig.load(Optional.empty(), m);
+    // a killed member leaves the group after this, not after the 45 s default
+    m.put("consumer.session.timeout.ms", "6000");
+    return m;
   }
 
   private static List<ImageEvent> images(String prefix, int n) {
@@ -162,6 +173,77 @@ class InferenceServiceIT {
       assertExactlyOnce(out, 32);
       Set<String> ids = out.stream().map(ConsumerRecord::key).collect(Collectors.toSet());
       assertThat(ids).contains("b0", "b9", "c0", "c21");
+    }
+  }
+
+  @Test
+  void shouldLoseAndDuplicateNothingWhenKilledWithImagesBuffered(
+      @TempDir Path state1, @TempDir Path state2, @TempDir Path logs) throws Exception {
+    // Given `vitstream run` in a child JVM holding 10 images in its buffer (batch 64, delay 10 min)
+    Map<String, String> buffering = settings("it-crash", state1, 64, 600_000);
+    String images = buffering.get(ConfigKeys.TOPIC_IMAGES.name());
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(
+        List.of("-Xmx1g", "-Dai.djl.offline=true", "-cp", System.getProperty("java.class.path")));
+    command.addAll(
+        List.of(
+            "io.vitstream.cli.Main", "run", "--checkpoint", TestImages.fixtureDir().toString()));
+    buffering.forEach((k, v) -> command.addAll(List.of("--set", k + "=" + v)));
+    Process child =
+        new ProcessBuilder(command)
+            .redirectErrorStream(true)
+            .redirectOutput(logs.resolve("child.log").toFile())
+            .start();
+    try {
+      awaitMembers("it-crash", 1);
+      Clients.publish(kafka.bootstrapServers(), images, images("k", 10));
+      awaitCommitted("it-crash", images, 10);
+    } finally {
+      // When it is killed (SIGKILL: no close, no flush, no leaving the group)
+      child.destroyForcibly().waitFor();
+    }
+
+    // And a new instance starts on an empty state directory, and 22 more images come
+    AppConfig flushing = config("it-crash", state2, 64, 50);
+    try (InferenceService second = new InferenceService(flushing, model)) {
+      second.start();
+      second.awaitRunning(Duration.ofSeconds(90));
+      Clients.publish(kafka.bootstrapServers(), images, images("m", 22));
+
+      // Then read_committed sees all 32 exactly once: the 10 came back from the changelog
+      var out =
+          Clients.readCommitted(
+              kafka.bootstrapServers(),
+              flushing.inference().topics().predictions(),
+              PREDICTIONS.deserializer(),
+              32,
+              Duration.ofSeconds(2),
+              Duration.ofSeconds(120));
+      assertExactlyOnce(out, 32);
+      assertThat(out).extracting(ConsumerRecord::key).contains("k0", "k9", "m0", "m21");
+    }
+  }
+
+  /** Waits until a Streams app's consumer group is stable with {@code n} members. */
+  private static void awaitMembers(String group, int n) throws Exception {
+    try (var admin =
+        Admin.create(Map.<String, Object>of("bootstrap.servers", kafka.bootstrapServers()))) {
+      long deadline = System.currentTimeMillis() + 90_000;
+      while (System.currentTimeMillis() < deadline) {
+        try {
+          var d = admin.describeConsumerGroups(List.of(group)).all().get().get(group);
+          if (d.groupState() == GroupState.STABLE && d.members().size() == n) {
+            return;
+          }
+        } catch (ExecutionException e) {
+          if (!(e.getCause() instanceof GroupIdNotFoundException)) {
+            throw e;
+          }
+        }
+        Thread.sleep(200);
+      }
+      throw new AssertionError("group " + group + " not stable with " + n + " members");
     }
   }
 

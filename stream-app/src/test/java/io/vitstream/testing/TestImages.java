@@ -23,12 +23,19 @@ public final class TestImages {
 
   /** The small timm ViT of the shared fixtures (28 x 28 gray, 10 classes), as a served model. */
   public static ServingModel fixtureModel() {
-    Path repo = Path.of(System.getProperty("vitstream.repo.dir", "."));
-    Path dir = repo.resolve("../shared/fixtures/reference-vit/timm_fmnist").normalize();
+    Path dir = fixtureDir();
     Preprocessing fm = Preprocessing.fashionMnist();
     return new CheckpointModelProvider(
             dir, "fixture", 1, Device.cpu(), Precision.FP32, fm.mean(), fm.std())
         .load();
+  }
+
+  /** The fixture checkpoint folder: {@code <repo>/../shared/fixtures/reference-vit/timm_fmnist}. */
+  public static Path fixtureDir() {
+    Path repo = Path.of(System.getProperty("vitstream.repo.dir", "."));
+    return repo.resolve("../shared/fixtures/reference-vit/timm_fmnist")
+        .toAbsolutePath()
+        .normalize();
   }
 
   /** A gray PNG of the given size with seeded noise. */
