@@ -37,6 +37,12 @@ public final class EmbeddedKafka implements AutoCloseable {
   /** Large enough for any image the decoder accepts (8 MiB by default), plus the envelope. */
   public static final int MAX_MESSAGE_BYTES = 16 << 20;
 
+  /**
+   * Transactions v1. With v2 (4.4's default) the exactly-once Streams producer kept hitting
+   * OUT_OF_ORDER_SEQUENCE_NUMBER and CONCURRENT_TRANSACTIONS retries on this machine.
+   */
+  static final int TRANSACTION_VERSION = 1;
+
   private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
 
   private final int requestedPort;
@@ -152,7 +158,15 @@ public final class EmbeddedKafka implements AutoCloseable {
   }
 
   private static void format(Path cfg) {
-    String[] args = {"format", "-t", Uuid.randomUuid().toString(), "-c", cfg.toString()};
+    String[] args = {
+      "format",
+      "-t",
+      Uuid.randomUuid().toString(),
+      "-c",
+      cfg.toString(),
+      "--feature",
+      "transaction.version=" + TRANSACTION_VERSION
+    };
     // not StorageTool.main: it exits the JVM
     int rc = StorageTool.execute(args, new PrintStream(OutputStream.nullOutputStream()));
     if (rc != 0) {
