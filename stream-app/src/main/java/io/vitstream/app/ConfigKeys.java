@@ -1,0 +1,103 @@
+package io.vitstream.app;
+
+import java.util.List;
+
+/**
+ * Every key the app reads. Keys not listed here pass through to the Kafka clients (Streams,
+ * producer, consumer, admin), so security settings ({@code security.protocol}, {@code sasl.*},
+ * {@code ssl.*}) and client tuning go in the same file.
+ */
+public final class ConfigKeys {
+  public static final ConfigKey BOOTSTRAP_SERVERS =
+      new ConfigKey("bootstrap.servers", "localhost:9092", "Kafka brokers, host:port[,...]");
+  public static final ConfigKey APPLICATION_ID =
+      new ConfigKey(
+          "application.id", "vitstream-inference", "Kafka Streams application id (consumer group)");
+  public static final ConfigKey PROCESSING_GUARANTEE =
+      new ConfigKey("processing.guarantee", "exactly_once_v2", "exactly_once_v2 or at_least_once");
+  public static final ConfigKey STREAM_THREADS =
+      new ConfigKey("num.stream.threads", "1", "Kafka Streams threads; each runs its own batches");
+  public static final ConfigKey INTRA_OP_THREADS =
+      new ConfigKey(
+          "inference.intra.op.threads",
+          "0",
+          "PyTorch intra-op threads; 0 = available cores / num.stream.threads (at least 1)");
+  public static final ConfigKey MAX_BATCH_SIZE =
+      new ConfigKey("max.batch.size", "32", "Flush a micro-batch at this many images");
+  public static final ConfigKey MAX_BATCH_DELAY_MS =
+      new ConfigKey(
+          "max.batch.delay.ms", "20", "Flush a micro-batch once its oldest image waited this long");
+  public static final ConfigKey TOP_K =
+      new ConfigKey("inference.top.k", "3", "Classes reported per prediction");
+  public static final ConfigKey MAX_IMAGE_BYTES =
+      new ConfigKey("image.max.bytes", "8388608", "Largest image payload accepted, in bytes");
+  public static final ConfigKey MAX_IMAGE_SIDE =
+      new ConfigKey(
+          "image.max.side", "4096", "Largest width or height accepted, checked before decoding");
+  public static final ConfigKey TOPIC_IMAGES =
+      new ConfigKey("topic.images", "images", "Input topic of ImageEvents");
+  public static final ConfigKey TOPIC_PREDICTIONS =
+      new ConfigKey("topic.predictions", "predictions", "Output topic of Predictions");
+  public static final ConfigKey TOPIC_FEEDBACK =
+      new ConfigKey("topic.feedback", "feedback", "Topic of Feedback (true labels)");
+  public static final ConfigKey TOPIC_MODEL_VERSIONS =
+      new ConfigKey(
+          "topic.model.versions", "model-versions", "Compacted topic of ModelVersion events");
+  public static final ConfigKey TOPIC_DEAD_LETTERS =
+      new ConfigKey("topic.dead.letters", "dead-letters", "Topic of DeadLetters");
+  public static final ConfigKey TOPIC_PARTITIONS =
+      new ConfigKey(
+          "topic.partitions",
+          "1",
+          "Partitions of topics the app creates; raise to scale out over instances and threads");
+  public static final ConfigKey TOPIC_CREATE =
+      new ConfigKey("topic.create", "true", "Create missing topics at startup");
+  public static final ConfigKey MODEL_CHECKPOINT =
+      new ConfigKey(
+          "model.checkpoint", "", "Checkpoint folder (config.json + model.safetensors) to serve");
+  public static final ConfigKey MODEL_NAME =
+      new ConfigKey("model.name", "fashion-mnist", "Model name reported in predictions");
+  public static final ConfigKey MODEL_VERSION =
+      new ConfigKey("model.version", "1", "Model version reported in predictions");
+  public static final ConfigKey MODEL_DEVICE = new ConfigKey("model.device", "cpu", "cpu or gpu");
+  public static final ConfigKey MODEL_PRECISION =
+      new ConfigKey("model.precision", "fp32", "fp32, or fp16 on a GPU");
+  public static final ConfigKey MODEL_MEAN =
+      new ConfigKey(
+          "model.preprocessing.mean",
+          "0.2860",
+          "Per-channel normalisation mean, comma-separated (Fashion-MNIST's by default)");
+  public static final ConfigKey MODEL_STD =
+      new ConfigKey(
+          "model.preprocessing.std", "0.3530", "Per-channel normalisation std, comma-separated");
+
+  /** All keys, in README order. */
+  public static final List<ConfigKey> ALL =
+      List.of(
+          BOOTSTRAP_SERVERS,
+          APPLICATION_ID,
+          PROCESSING_GUARANTEE,
+          STREAM_THREADS,
+          INTRA_OP_THREADS,
+          MAX_BATCH_SIZE,
+          MAX_BATCH_DELAY_MS,
+          TOP_K,
+          MAX_IMAGE_BYTES,
+          MAX_IMAGE_SIDE,
+          TOPIC_IMAGES,
+          TOPIC_PREDICTIONS,
+          TOPIC_FEEDBACK,
+          TOPIC_MODEL_VERSIONS,
+          TOPIC_DEAD_LETTERS,
+          TOPIC_PARTITIONS,
+          TOPIC_CREATE,
+          MODEL_CHECKPOINT,
+          MODEL_NAME,
+          MODEL_VERSION,
+          MODEL_DEVICE,
+          MODEL_PRECISION,
+          MODEL_MEAN,
+          MODEL_STD);
+
+  private ConfigKeys() {}
+}

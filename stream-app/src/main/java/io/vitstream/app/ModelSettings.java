@@ -1,0 +1,58 @@
+package io.vitstream.app;
+
+import ai.djl.Device;
+import io.vitstream.inference.CheckpointModelProvider;
+import io.vitstream.inference.ModelProvider;
+import io.vitstream.vit.Precision;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * Which model to serve and where.
+ *
+ * @param checkpoint a checkpoint folder, or empty for the default model the caller supplies
+ * @param name reported in predictions
+ * @param version reported in predictions
+ * @param device {@code cpu} or {@code gpu}
+ * @param precision the model's precision
+ * @param mean normalisation mean per channel (one value: every channel)
+ * @param std normalisation std per channel (one value: every channel)
+ */
+public record ModelSettings(
+    Optional<Path> checkpoint,
+    String name,
+    int version,
+    String device,
+    Precision precision,
+    List<Float> mean,
+    List<Float> std) {
+
+  public ModelSettings {
+    device = device.toLowerCase(Locale.ROOT);
+    if (!device.equals("cpu") && !device.equals("gpu")) {
+      throw new IllegalArgumentException("model.device must be cpu or gpu, got " + device);
+    }
+    mean = List.copyOf(mean);
+    std = List.copyOf(std);
+  }
+
+  /** The DJL device. */
+  public Device djlDevice() {
+    return device.equals("gpu") ? Device.gpu() : Device.cpu();
+  }
+
+  /**
+   * The provider of the configured checkpoint, or {@code fallback} when none is configured.
+   *
+   * @param fallback the default model (e.g. the model store's), used without a checkpoint
+   */
+  public ModelProvider provider(ModelProvider fallback) {
+    return checkpoint
+        .<ModelProvider>map(
+            dir ->
+                new CheckpointModelProvider(dir, name, version, djlDevice(), precision, mean, std))
+        .orElse(fallback);
+  }
+}

@@ -1,0 +1,2 @@
+/** The app's configuration and the lifecycle of the inference service. */
+package io.vitstream.app;

@@ -1,0 +1,65 @@
+package io.vitstream.batching;
+
+import java.util.Map;
+import java.util.Set;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorSupplier;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * A micro-batching processor and its buffer store. Add it with {@code topology.addProcessor(name,
+ * supplier, parent)}: the supplier connects its own store.
+ *
+ * @param <K> record key
+ * @param <V> buffered value
+ * @param <R> result per value, forwarded downstream
+ */
+public final class MicroBatching<K, V, R> implements ProcessorSupplier<K, V, K, R> {
+  /**
+   * Changelog topic settings: small segments so that compaction can drop flushed entries, and
+   * tombstones kept only 10 minutes, so a restore replays little more than what is buffered.
+   */
+  static final Map<String, String> CHANGELOG_CONFIG =
+      Map.of("segment.bytes", "16777216", "segment.ms", "600000", "delete.retention.ms", "600000");
+
+  private final String storeName;
+  private final BatchPolicy policy;
+  private final Serde<Buffered<K, V>> serde;
+  private final BatchHandler<V, R> handler;
+
+  /**
+   * @param storeName the buffer store's name (its changelog is {@code <app id>-<name>-changelog})
+   * @param policy when to flush
+   * @param keySerde and {@code valueSerde}: how buffered records are written to the changelog
+   * @param handler the batch call; shared by every task, so it must be thread-safe
+   */
+  public MicroBatching(
+      String storeName,
+      BatchPolicy policy,
+      Serde<K> keySerde,
+      Serde<V> valueSerde,
+      BatchHandler<V, R> handler) {
+    this.storeName = storeName;
+    this.policy = policy;
+    this.serde = BufferedSerde.of(keySerde, valueSerde);
+    this.handler = handler;
+  }
+
+  @Override
+  public Processor<K, V, K, R> get() {
+    return new MicroBatchProcessor<>(storeName, policy, handler);
+  }
+
+  @Override
+  public Set<StoreBuilder<?>> stores() {
+    StoreBuilder<KeyValueStore<Long, Buffered<K, V>>> builder =
+        Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(storeName), Serdes.Long(), serde)
+            .withLoggingEnabled(CHANGELOG_CONFIG)
+            .withCachingDisabled();
+    return Set.of(builder);
+  }
+}

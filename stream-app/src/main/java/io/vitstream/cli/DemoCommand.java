@@ -1,0 +1,110 @@
+package io.vitstream.cli;
+
+import io.vitstream.app.AppConfig;
+import io.vitstream.app.ConfigKeys;
+import io.vitstream.app.Demo;
+import io.vitstream.app.DemoResult;
+import io.vitstream.publish.FashionMnistSource;
+import io.vitstream.publish.FileImageSource;
+import io.vitstream.publish.ImageSource;
+import io.vitstream.publish.SourceImage;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code vitstream demo}: broker, app, N images in, every prediction out, one summary line. */
+@Command(
+    name = "demo",
+    mixinStandardHelpOptions = true,
+    description =
+        "Start an embedded broker and the app, publish N Fashion-MNIST test images, consume"
+            + " every prediction, and print a summary. Exits 0 when every image got one.")
+final class DemoCommand implements Callable<Integer> {
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+  @Mixin ConfigOptions options;
+
+  @Option(names = "--images", defaultValue = "1000", description = "Images to publish (%s)")
+  int images;
+
+  @Option(
+      names = "--fashion-mnist",
+      paramLabel = "DIR",
+      defaultValue = "/usr/share/datasets/fashion-mnist",
+      description = "Fashion-MNIST folder (default %s)")
+  Path fashionMnist;
+
+  @Option(
+      names = "--images-dir",
+      paramLabel = "DIR",
+      description = "Publish these files/folders instead of Fashion-MNIST")
+  List<Path> imageFiles;
+
+  @Option(names = "--checkpoint", paramLabel = "DIR", description = "Checkpoint folder to serve")
+  Path checkpoint;
+
+  @Option(names = "--max-batch-size", description = "Images per forward pass (default 32)")
+  Integer maxBatchSize;
+
+  @Option(names = "--max-batch-delay-ms", description = "Longest wait for a batch (default 20)")
+  Integer maxBatchDelayMs;
+
+  @Option(names = "--timeout-s", defaultValue = "300", description = "Give up after (%s s)")
+  int timeoutSeconds;
+
+  @Option(names = "--no-dashboard", description = "Accepted; this version has no dashboard")
+  boolean noDashboard;
+
+  @Override
+  public Integer call() throws Exception {
+    AppConfig config = options.load(flags());
+    ImageSource source =
+        imageFiles != null ? new FileImageSource(imageFiles) : new FashionMnistSource(fashionMnist);
+    List<SourceImage> list = source.read(images);
+    PrintWriter out = spec.commandLine().getOut();
+    out.printf(
+        "demo: starting an embedded broker and the app, then publishing %d images%n", list.size());
+    out.flush();
+    var progress = new Progress(spec.commandLine().getErr(), list.size());
+    DemoResult r =
+        new Demo(config, DefaultModel.provider(config))
+            .run(list, Duration.ofSeconds(timeoutSeconds), progress::update);
+    out.printf(
+        Locale.ROOT,
+        "broker startup %.1f s; batch sizes (size=images) %s%n",
+        r.brokerStartupSeconds(),
+        r.batchSizes());
+    out.printf(
+        Locale.ROOT,
+        "raw forward at batch %d: %.1f img/s; pipeline end to end: %.1f img/s (%.0f%% of raw)%n",
+        r.maxBatchSize(),
+        r.rawForwardThroughput(),
+        r.throughput(),
+        100 * r.throughput() / r.rawForwardThroughput());
+    out.println(r.summaryLine());
+    out.flush();
+    return r.predicted() == r.sent() ? 0 : 1;
+  }
+
+  private Map<String, String> flags() {
+    Map<String, String> m = new HashMap<>();
+    if (checkpoint != null) {
+      m.put(ConfigKeys.MODEL_CHECKPOINT.name(), checkpoint.toString());
+    }
+    if (maxBatchSize != null) {
+      m.put(ConfigKeys.MAX_BATCH_SIZE.name(), maxBatchSize.toString());
+    }
+    if (maxBatchDelayMs != null) {
+      m.put(ConfigKeys.MAX_BATCH_DELAY_MS.name(), maxBatchDelayMs.toString());
+    }
+    return m;
+  }
+}

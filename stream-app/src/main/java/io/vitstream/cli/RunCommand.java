@@ -1,0 +1,96 @@
+package io.vitstream.cli;
+
+import io.vitstream.app.AppConfig;
+import io.vitstream.app.ConfigKeys;
+import io.vitstream.app.InferenceService;
+import io.vitstream.inference.ServingModel;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code vitstream run}: the inference service against any Kafka, until Ctrl-C. */
+@Command(
+    name = "run",
+    mixinStandardHelpOptions = true,
+    description = "Classify images from the images topic into the predictions topic.")
+final class RunCommand implements Callable<Integer> {
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+  @Mixin ConfigOptions options;
+
+  @Option(names = "--checkpoint", paramLabel = "DIR", description = "Checkpoint folder to serve")
+  Path checkpoint;
+
+  @Option(names = "--max-batch-size", description = "Images per forward pass (default 32)")
+  Integer maxBatchSize;
+
+  @Option(names = "--max-batch-delay-ms", description = "Longest wait for a batch (default 20)")
+  Integer maxBatchDelayMs;
+
+  @Option(names = "--device", description = "cpu or gpu (default cpu)")
+  String device;
+
+  @Override
+  public Integer call() throws Exception {
+    AppConfig config = options.load(flags());
+    CountDownLatch stop = new CountDownLatch(1);
+    CountDownLatch closed = new CountDownLatch(1);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  stop.countDown();
+                  awaitQuietly(closed); // let the service leave the group before the JVM exits
+                },
+                "run-shutdown"));
+    try (ServingModel model = DefaultModel.provider(config).load();
+        InferenceService service = new InferenceService(config, model)) {
+      service.start();
+      spec.commandLine()
+          .getOut()
+          .printf(
+              "run: serving %s v%d from %s to %s on %s; Ctrl-C stops it%n",
+              model.name(),
+              model.version(),
+              config.inference().topics().images(),
+              config.inference().topics().predictions(),
+              config.bootstrapServers());
+      spec.commandLine().getOut().flush();
+      stop.await();
+    } finally {
+      closed.countDown();
+    }
+    return 0;
+  }
+
+  private static void awaitQuietly(CountDownLatch latch) {
+    try {
+      latch.await(60, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private Map<String, String> flags() {
+    Map<String, String> m = new HashMap<>();
+    if (checkpoint != null) {
+      m.put(ConfigKeys.MODEL_CHECKPOINT.name(), checkpoint.toString());
+    }
+    if (maxBatchSize != null) {
+      m.put(ConfigKeys.MAX_BATCH_SIZE.name(), maxBatchSize.toString());
+    }
+    if (maxBatchDelayMs != null) {
+      m.put(ConfigKeys.MAX_BATCH_DELAY_MS.name(), maxBatchDelayMs.toString());
+    }
+    if (device != null) {
+      m.put(ConfigKeys.MODEL_DEVICE.name(), device);
+    }
+    return m;
+  }
+}

@@ -1,0 +1,66 @@
+package io.vitstream.kafka;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
+
+/** Creates the app's topics that do not exist yet; existing topics are left as they are. */
+public final class TopicAdmin {
+  private TopicAdmin() {}
+
+  /**
+   * Creates the missing topics. model-versions is compacted; the others use the broker's cleanup
+   * policy. Replication uses the broker's default.
+   *
+   * @param admin a connected admin client; may not be null
+   * @param partitions partitions of each new topic (model-versions always gets 1, so that the
+   *     latest version per model is totally ordered)
+   * @return the names of the topics created by this call
+   */
+  public static List<String> createMissing(Admin admin, TopicNames names, int partitions) {
+    if (partitions < 1) {
+      throw new IllegalArgumentException("partitions must be >= 1, got " + partitions);
+    }
+    try {
+      Set<String> existing = admin.listTopics().names().get();
+      List<NewTopic> create = new ArrayList<>();
+      for (String name : names.all()) {
+        if (existing.contains(name)) {
+          continue;
+        }
+        boolean compacted = name.equals(names.modelVersions());
+        NewTopic topic =
+            new NewTopic(name, Optional.of(compacted ? 1 : partitions), Optional.empty());
+        if (compacted) {
+          topic.configs(
+              Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
+        }
+        create.add(topic);
+      }
+      List<String> created = new ArrayList<>();
+      for (var e : admin.createTopics(create).values().entrySet()) {
+        try {
+          e.getValue().get();
+          created.add(e.getKey());
+        } catch (ExecutionException ex) {
+          if (!(ex.getCause() instanceof TopicExistsException)) { // lost a race: fine
+            throw ex;
+          }
+        }
+      }
+      return created;
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("cannot create topics: " + e.getCause().getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while creating topics", e);
+    }
+  }
+}

@@ -1,0 +1,90 @@
+package io.vitstream.topology;
+
+import io.vitstream.avro.DeadLetter;
+import io.vitstream.avro.ImageEvent;
+import io.vitstream.avro.Prediction;
+import io.vitstream.batching.MicroBatching;
+import io.vitstream.image.ImageDecoder;
+import io.vitstream.inference.BatchClassifier;
+import io.vitstream.inference.BatchShapes;
+import io.vitstream.inference.ServingModel;
+import io.vitstream.serde.SingleObjectAvroSerde;
+import java.util.function.Supplier;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.Topology;
+
+/**
+ * The inference topology:
+ *
+ * <pre>
+ * images --> decode --> preprocess --> batch (buffer store) --> predictions
+ *              '--> dead-letters
+ * </pre>
+ *
+ * Records that are not ImageEvents never reach {@code decode}: the deserialization handler ({@link
+ * DeadLetterDeserializationHandler}) sends them to the dead-letter topic.
+ */
+public final class InferenceTopology {
+  public static final String SOURCE = "images-source";
+  public static final String DECODE = "decode";
+  public static final String PREPROCESS = "preprocess";
+  public static final String BATCH = "batch";
+  public static final String PREDICTIONS_SINK = "predictions-sink";
+  public static final String DEAD_LETTERS_SINK = "dead-letters-sink";
+
+  /**
+   * The batch buffer; its changelog topic is {@code <application.id>-inference-buffer-changelog}.
+   */
+  public static final String BUFFER_STORE = "inference-buffer";
+
+  private InferenceTopology() {}
+
+  /**
+   * Builds the topology. Nothing is connected or loaded here.
+   *
+   * @param settings topics, batch policy and image limits; may not be null
+   * @param model the model to serve, asked for once per record and per batch, so that a new version
+   *     can be swapped in behind it; shared by all stream threads
+   */
+  public static Topology buildInferenceTopology(
+      InferenceSettings settings, Supplier<ServingModel> model) {
+    var topics = settings.topics();
+    var images = new SingleObjectAvroSerde<>(ImageEvent.class);
+    var predictions = new SingleObjectAvroSerde<>(Prediction.class);
+    var deadLetters = new SingleObjectAvroSerde<>(DeadLetter.class);
+    var decoder = new ImageDecoder(settings.maxImageBytes(), settings.maxImageSide());
+    var classifier =
+        new BatchClassifier(new BatchShapes(settings.batch().maxBatchSize()), settings.topK());
+
+    Topology t = new Topology();
+    t.addSource(
+        SOURCE, new StringDeserializer(), ReceivedImage.deserializer(images), topics.images());
+    t.addProcessor(
+        DECODE, () -> new DecodeProcessor(decoder, PREPROCESS, DEAD_LETTERS_SINK), SOURCE);
+    t.addProcessor(PREPROCESS, () -> new PreprocessProcessor(model), DECODE);
+    t.addProcessor(
+        BATCH,
+        new MicroBatching<>(
+            BUFFER_STORE,
+            settings.batch(),
+            Serdes.String(),
+            ModelInput.serde(),
+            new PredictBatch(model, classifier)),
+        PREPROCESS);
+    t.addSink(
+        PREDICTIONS_SINK,
+        topics.predictions(),
+        new StringSerializer(),
+        predictions.serializer(),
+        BATCH);
+    t.addSink(
+        DEAD_LETTERS_SINK,
+        topics.deadLetters(),
+        new StringSerializer(),
+        deadLetters.serializer(),
+        DECODE);
+    return t;
+  }
+}

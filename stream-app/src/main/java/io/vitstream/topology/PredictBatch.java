@@ -1,0 +1,51 @@
+package io.vitstream.topology;
+
+import io.vitstream.avro.ClassScore;
+import io.vitstream.avro.Prediction;
+import io.vitstream.batching.BatchHandler;
+import io.vitstream.inference.BatchClassifier;
+import io.vitstream.inference.ServingModel;
+import io.vitstream.inference.TopK;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+
+/** The batch call: one forward pass of the served model, one Prediction per input. */
+final class PredictBatch implements BatchHandler<ModelInput, Prediction> {
+  private final Supplier<ServingModel> model;
+  private final BatchClassifier classifier;
+
+  PredictBatch(Supplier<ServingModel> model, BatchClassifier classifier) {
+    this.model = model;
+    this.classifier = classifier;
+  }
+
+  @Override
+  public List<Prediction> handle(List<ModelInput> batch, long wallClockMs) {
+    ServingModel serving = model.get();
+    List<float[]> inputs = new ArrayList<>(batch.size());
+    batch.forEach(in -> inputs.add(in.values()));
+    BatchClassifier.Result result = classifier.classify(serving, inputs);
+    List<Prediction> out = new ArrayList<>(batch.size());
+    for (int i = 0; i < batch.size(); i++) {
+      List<ClassScore> top = new ArrayList<>();
+      for (TopK t : result.topK().get(i)) {
+        top.add(new ClassScore(t.label(), t.index(), t.score()));
+      }
+      out.add(
+          Prediction.newBuilder()
+              .setImageId(batch.get(i).imageId())
+              .setTopK(top)
+              .setModelName(serving.name())
+              .setModelVersion(serving.version())
+              .setBatchSize(batch.size())
+              .setPaddedBatchSize(result.paddedSize())
+              .setEventTime(Instant.ofEpochMilli(batch.get(i).eventTimeMs()))
+              .setInferenceTimeMs(result.forwardMillis())
+              .setOutputTime(Instant.ofEpochMilli(wallClockMs + Math.round(result.forwardMillis())))
+              .build());
+    }
+    return out;
+  }
+}

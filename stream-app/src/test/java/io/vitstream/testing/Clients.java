@@ -1,0 +1,100 @@
+package io.vitstream.testing;
+
+import io.vitstream.avro.ImageEvent;
+import io.vitstream.serde.SingleObjectAvroSerde;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/** Plain clients for broker tests. */
+public final class Clients {
+  private Clients() {}
+
+  /** Sends ImageEvents keyed by id; the first send is synchronous (KAFKA-15591). */
+  public static void publish(String bootstrap, String topic, List<ImageEvent> events)
+      throws ExecutionException, InterruptedException {
+    var serde = new SingleObjectAvroSerde<>(ImageEvent.class);
+    try (var producer =
+        new KafkaProducer<>(
+            Map.<String, Object>of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrap,
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+                true),
+            new StringSerializer(),
+            serde.serializer())) {
+      for (int i = 0; i < events.size(); i++) {
+        var f =
+            producer.send(new ProducerRecord<>(topic, events.get(i).getImageId(), events.get(i)));
+        if (i == 0) {
+          f.get();
+        }
+      }
+      producer.flush();
+    }
+  }
+
+  /** Sends raw bytes. */
+  public static void publishRaw(String bootstrap, String topic, String key, byte[] value)
+      throws ExecutionException, InterruptedException {
+    try (var producer =
+        new KafkaProducer<>(
+            Map.<String, Object>of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap),
+            new StringSerializer(),
+            new ByteArraySerializer())) {
+      producer.send(new ProducerRecord<>(topic, key, value)).get();
+    }
+  }
+
+  /**
+   * Reads a topic from the start with read_committed until {@code expected} records arrived and
+   * then {@code quiet} passes with nothing new, or until {@code timeout}.
+   */
+  public static <V> List<ConsumerRecord<String, V>> readCommitted(
+      String bootstrap,
+      String topic,
+      Deserializer<V> values,
+      int expected,
+      Duration quiet,
+      Duration timeout) {
+    List<ConsumerRecord<String, V>> out = new ArrayList<>();
+    try (var consumer =
+        new KafkaConsumer<>(
+            Map.<String, Object>of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrap,
+                ConsumerConfig.GROUP_ID_CONFIG,
+                "it-" + UUID.randomUUID(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                "earliest",
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                "read_committed"),
+            new StringDeserializer(),
+            values)) {
+      consumer.subscribe(List.of(topic));
+      long deadline = System.nanoTime() + timeout.toNanos();
+      long quietUntil = Long.MAX_VALUE;
+      while (System.nanoTime() < Math.min(deadline, quietUntil)) {
+        var records = consumer.poll(Duration.ofMillis(100));
+        records.forEach(out::add);
+        if (out.size() >= expected && (records.count() > 0 || quietUntil == Long.MAX_VALUE)) {
+          quietUntil = System.nanoTime() + quiet.toNanos();
+        }
+      }
+    }
+    return out;
+  }
+}
