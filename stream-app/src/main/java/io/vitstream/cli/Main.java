@@ -50,8 +50,6 @@ public final class Main implements Runnable {
   }
 
   public static void main(String[] args) {
-    // CHECKSTYLE.OFF: RegexpSinglelineJava - the one place that may exit the JVM
     System.exit(commandLine().execute(args));
-    // CHECKSTYLE.ON: RegexpSinglelineJava
   }
 }
