@@ -93,9 +93,25 @@ public final class VisionTransformer extends AbstractBlock {
    * classifier (the paper's fine-tuning head).
    */
   private void useTrainingInitialisation() {
-    setInitializer(new TruncatedNormalInitializer(0.02f), Parameter.Type.WEIGHT);
+    setInitializer(inRequestedType(new TruncatedNormalInitializer(0.02f)), Parameter.Type.WEIGHT);
     clsToken.setInitializer(new NormalInitializer(1e-6f));
     head.classifier().ifPresent(l -> l.setInitializer(Initializer.ZEROS, Parameter.Type.WEIGHT));
+  }
+
+  /**
+   * DJL 0.36's truncated normal always returns float32 (it concatenates onto a float32 array), so
+   * an FP16 model would get float32 weights; this casts to the requested type and frees the rest.
+   */
+  private static Initializer inRequestedType(Initializer base) {
+    return (manager, shape, dataType) -> {
+      NDArray made = base.initialize(manager, shape, dataType);
+      if (made.getDataType() == dataType) {
+        return made;
+      }
+      NDArray cast = made.toType(dataType, false);
+      made.close();
+      return cast;
+    };
   }
 
   /** Parameters under timm's names, in timm's order. */
