@@ -14,7 +14,6 @@ import ai.djl.nn.norm.LayerNorm;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.Initializer;
 import ai.djl.training.initializer.NormalInitializer;
-import ai.djl.training.initializer.TruncatedNormalInitializer;
 import ai.djl.util.PairList;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -93,25 +92,9 @@ public final class VisionTransformer extends AbstractBlock {
    * classifier (the paper's fine-tuning head).
    */
   private void useTrainingInitialisation() {
-    setInitializer(inRequestedType(new TruncatedNormalInitializer(0.02f)), Parameter.Type.WEIGHT);
+    setInitializer(new TruncatedNormal(0.02f), Parameter.Type.WEIGHT);
     clsToken.setInitializer(new NormalInitializer(1e-6f));
     head.classifier().ifPresent(l -> l.setInitializer(Initializer.ZEROS, Parameter.Type.WEIGHT));
-  }
-
-  /**
-   * DJL 0.36's truncated normal always returns float32 (it concatenates onto a float32 array), so
-   * an FP16 model would get float32 weights; this casts to the requested type and frees the rest.
-   */
-  private static Initializer inRequestedType(Initializer base) {
-    return (manager, shape, dataType) -> {
-      NDArray made = base.initialize(manager, shape, dataType);
-      if (made.getDataType() == dataType) {
-        return made;
-      }
-      NDArray cast = made.toType(dataType, false);
-      made.close();
-      return cast;
-    };
   }
 
   /** Parameters under timm's names, in timm's order. */
