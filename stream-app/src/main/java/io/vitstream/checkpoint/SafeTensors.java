@@ -22,6 +22,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * Reads and writes the safetensors format: an 8-byte little-endian header length, a JSON header
@@ -81,11 +82,19 @@ public final class SafeTensors {
   private static NDArray readTensor(
       Path file, FileChannel ch, long dataStart, String name, JsonElement spec, NDManager manager)
       throws IOException {
-    JsonObject o = spec.getAsJsonObject();
-    String dtype = o.get("dtype").getAsString();
-    long[] dims = new Gson().fromJson(o.get("shape"), long[].class);
-    long begin = o.getAsJsonArray("data_offsets").get(0).getAsLong();
-    long end = o.getAsJsonArray("data_offsets").get(1).getAsLong();
+    String dtype;
+    long[] dims;
+    long begin;
+    long end;
+    try {
+      JsonObject o = spec.getAsJsonObject();
+      dtype = o.get("dtype").getAsString();
+      dims = Objects.requireNonNull(new Gson().fromJson(o.get("shape"), long[].class));
+      begin = o.getAsJsonArray("data_offsets").get(0).getAsLong();
+      end = o.getAsJsonArray("data_offsets").get(1).getAsLong();
+    } catch (RuntimeException e) { // gson's type errors, or a missing key
+      throw bad(file, "tensor " + name + " needs dtype, shape and data_offsets [begin, end]");
+    }
     Shape shape = new Shape(dims);
     int width = elementBytes(file, name, dtype);
     if (end - begin != shape.size() * width || begin < 0 || dataStart + end > ch.size()) {
