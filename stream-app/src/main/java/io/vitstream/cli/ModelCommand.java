@@ -2,12 +2,12 @@ package io.vitstream.cli;
 
 import picocli.CommandLine.Command;
 
-/** {@code vitstream model ...}: inspect, verify and manage models. */
+/** {@code vitstream model ...}: inspect, verify and benchmark models. */
 @Command(
     name = "model",
     mixinStandardHelpOptions = true,
-    description = "Inspect and verify ViT models.",
-    subcommands = {InspectCommand.class, VerifyCommand.class})
+    description = "Inspect, verify and benchmark ViT models.",
+    subcommands = {InspectCommand.class, VerifyCommand.class, BenchCommand.class})
 final class ModelCommand implements Runnable {
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 

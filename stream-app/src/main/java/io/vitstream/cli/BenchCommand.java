@@ -1,0 +1,291 @@
+package io.vitstream.cli;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import io.vitstream.runtime.Djl;
+import io.vitstream.vit.ActivationSink;
+import io.vitstream.vit.Precision;
+import io.vitstream.vit.ViTConfig;
+import io.vitstream.vit.ViTVariants;
+import io.vitstream.vit.VitModel;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code vitstream model bench}: times fp32 inference on the CPU for each (threads, batch) cell.
+ * Every cell is warmed up first; then the cells take turns, a slice of time each per round, so that
+ * noise from other processes hits all of them alike. A pass makes its input in a per-batch manager,
+ * runs the forward and reads the logits back once, as a serving loop does.
+ */
+@Command(
+    name = "bench",
+    mixinStandardHelpOptions = true,
+    description = "Time forward passes per (threads, batch) and print img/s and ms/batch.")
+final class BenchCommand implements Callable<Integer> {
+  private static final Path LOAD_AVERAGE = Path.of("/proc/loadavg");
+
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @ArgGroup(exclusive = true, multiplicity = "1")
+  ModelChoice model;
+
+  @Option(names = "--batch", split = ",", defaultValue = "1,32", description = "batch sizes (1,32)")
+  List<Integer> batches;
+
+  @Option(names = "--threads", split = ",", defaultValue = "1,2", description = "intra-op (1,2)")
+  List<Integer> threads;
+
+  @Option(names = "--seconds", defaultValue = "5", description = "measured time per cell (5)")
+  double seconds;
+
+  @Option(names = "--rounds", defaultValue = "3", description = "turns per cell (3)")
+  int rounds;
+
+  @Option(names = "--warmup", defaultValue = "2", description = "warm-up passes per cell (2)")
+  int warmup;
+
+  /** Which model to time: a named variant, the tiny one, or an explicit geometry. */
+  static final class ModelChoice {
+    @Option(names = "--variant", description = "timm name, e.g. vit_base_patch16_224")
+    String variant;
+
+    @Option(
+        names = "--tiny",
+        description = "the Fashion-MNIST ViT: 28x28x1, patch 4, width 128, depth 6, heads 4")
+    boolean tiny;
+
+    @ArgGroup(exclusive = false)
+    Geometry geometry;
+
+    ViTConfig config() {
+      if (variant != null) {
+        return ViTVariants.config(variant, 1000);
+      }
+      Geometry g = tiny ? Geometry.TINY : geometry;
+      return ViTConfig.builder()
+          .imageSize(g.image)
+          .patchSize(g.patch)
+          .channels(g.channels)
+          .width(g.width)
+          .depth(g.depth)
+          .heads(g.heads)
+          .numClasses(10)
+          .build();
+    }
+
+    String name() {
+      return variant != null ? variant : tiny ? "tiny" : "custom";
+    }
+  }
+
+  /** An explicit geometry; the MLP is 4x the width, and there are 10 classes. */
+  static final class Geometry {
+    static final Geometry TINY = new Geometry(28, 4, 1, 128, 6, 4);
+
+    @Option(names = "--image", required = true, description = "image side in pixels")
+    int image;
+
+    @Option(names = "--patch", required = true, description = "patch side in pixels")
+    int patch;
+
+    @Option(names = "--channels", defaultValue = "1", description = "input channels (1)")
+    int channels;
+
+    @Option(names = "--width", required = true, description = "embedding width D")
+    int width;
+
+    @Option(names = "--depth", required = true, description = "encoder blocks L")
+    int depth;
+
+    @Option(names = "--heads", required = true, description = "attention heads")
+    int heads;
+
+    Geometry() {}
+
+    private Geometry(int image, int patch, int channels, int width, int depth, int heads) {
+      this.image = image;
+      this.patch = patch;
+      this.channels = channels;
+      this.width = width;
+      this.depth = depth;
+      this.heads = heads;
+    }
+  }
+
+  private record Cell(int threads, int batch) {}
+
+  /** Passes, total and best time of one cell. */
+  private static final class Timing {
+    long passes;
+    long nanos;
+    long best = Long.MAX_VALUE;
+
+    void add(long elapsed) {
+      passes++;
+      nanos += elapsed;
+      best = Math.min(best, elapsed);
+    }
+
+    double msPerBatch() {
+      return nanos / 1e6 / passes;
+    }
+
+    double imagesPerSecond(int batch) {
+      return passes * batch / (nanos / 1e9);
+    }
+  }
+
+  @Override
+  public Integer call() {
+    checkOptions();
+    ViTConfig config = model.config();
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    int originalThreads = Djl.intraOpThreads();
+    try (VitModel vit = VitModel.create(config, Device.cpu(), Precision.FP32)) {
+      out.printf(
+          Locale.ROOT,
+          "%s: image %d, patch %d, channels %d, width %d, depth %d, heads %d; %,d parameters;"
+              + " fp32 on the CPU%n",
+          model.name(),
+          config.imageSize(),
+          config.patchSize(),
+          config.channels(),
+          config.width(),
+          config.depth(),
+          config.heads(),
+          vit.parameterCount());
+      out.printf(Locale.ROOT, "load average before: %s%n", loadAverage());
+      out.flush();
+      Map<Integer, float[]> inputs = new LinkedHashMap<>();
+      for (int b : batches) {
+        inputs.put(b, pixels(b * config.channels() * config.imageSize() * config.imageSize()));
+      }
+      Map<Cell, Timing> cells = new LinkedHashMap<>();
+      for (int t : threads) {
+        for (int b : batches) {
+          cells.put(new Cell(t, b), new Timing());
+        }
+      }
+      for (Cell cell : cells.keySet()) {
+        Djl.setIntraOpThreads(cell.threads());
+        for (int i = 0; i < warmup; i++) {
+          pass(vit, cell.batch(), inputs.get(cell.batch()));
+        }
+      }
+      long slice = (long) (seconds / rounds * 1e9);
+      for (int round = 1; round <= rounds; round++) {
+        for (Map.Entry<Cell, Timing> e : cells.entrySet()) {
+          Djl.setIntraOpThreads(e.getKey().threads());
+          long sliceStart = System.nanoTime();
+          do {
+            e.getValue().add(pass(vit, e.getKey().batch(), inputs.get(e.getKey().batch())));
+          } while (System.nanoTime() - sliceStart < slice);
+        }
+        err.printf(Locale.ROOT, "round %d/%d done%n", round, rounds);
+        err.flush();
+      }
+      printTable(out, cells);
+      out.printf(Locale.ROOT, "load average after: %s%n", loadAverage());
+    } finally {
+      Djl.setIntraOpThreads(originalThreads);
+    }
+    return 0;
+  }
+
+  private void checkOptions() {
+    List<String> problems = new ArrayList<>();
+    if (batches.stream().anyMatch(b -> b < 1)) {
+      problems.add("--batch sizes must be >= 1");
+    }
+    if (threads.stream().anyMatch(t -> t < 1)) {
+      problems.add("--threads must be >= 1");
+    }
+    if (!(seconds > 0) || rounds < 1 || warmup < 0) {
+      problems.add("--seconds must be > 0, --rounds >= 1 and --warmup >= 0");
+    }
+    if (!problems.isEmpty()) {
+      throw new ParameterException(spec.commandLine(), String.join("; ", problems));
+    }
+  }
+
+  /** One timed pass: input made in a batch manager, forward, logits read back. */
+  private static long pass(VitModel vit, int batch, float[] pixels) {
+    ViTConfig c = vit.config();
+    long start = System.nanoTime();
+    try (NDManager scope = vit.newBatchManager()) {
+      Shape shape = new Shape(batch, c.channels(), c.imageSize(), c.imageSize());
+      vit.forward(scope.create(pixels, shape), ActivationSink.NONE).toFloatArray();
+    }
+    return System.nanoTime() - start;
+  }
+
+  private void printTable(PrintWriter out, Map<Cell, Timing> cells) {
+    out.printf(
+        Locale.ROOT,
+        "%7s %6s %7s %14s %14s %11s%n",
+        "threads",
+        "batch",
+        "passes",
+        "ms/batch mean",
+        "ms/batch best",
+        "img/s");
+    cells.forEach(
+        (cell, t) ->
+            out.printf(
+                Locale.ROOT,
+                "%7d %6d %7d %14.2f %14.2f %11.1f%n",
+                cell.threads(),
+                cell.batch(),
+                t.passes,
+                t.msPerBatch(),
+                t.best / 1e6,
+                t.imagesPerSecond(cell.batch())));
+    int base = threads.stream().mapToInt(Integer::intValue).min().orElseThrow();
+    for (int t : threads) {
+      if (t == base) {
+        continue;
+      }
+      for (int b : batches) {
+        double ratio =
+            cells.get(new Cell(t, b)).imagesPerSecond(b)
+                / cells.get(new Cell(base, b)).imagesPerSecond(b);
+        out.printf(
+            Locale.ROOT, "img/s ratio %d-thread/%d-thread, batch %d: %.2f%n", t, base, b, ratio);
+      }
+    }
+  }
+
+  private static float[] pixels(int n) {
+    Random random = new Random(1);
+    float[] values = new float[n];
+    for (int i = 0; i < n; i++) {
+      values[i] = random.nextFloat();
+    }
+    return values;
+  }
+
+  private static String loadAverage() {
+    try {
+      String[] parts = Files.readString(LOAD_AVERAGE).trim().split("\\s+");
+      return parts[0] + " " + parts[1] + " " + parts[2] + " (1, 5, 15 min)";
+    } catch (IOException | RuntimeException e) {
+      return "unknown (" + LOAD_AVERAGE + " unreadable)";
+    }
+  }
+}
