@@ -160,15 +160,9 @@ final class BenchCommand implements Callable<Integer> {
     try (VitModel vit = VitModel.create(config, Device.cpu(), Precision.FP32)) {
       out.printf(
           Locale.ROOT,
-          "%s: image %d, patch %d, channels %d, width %d, depth %d, heads %d; %,d parameters;"
-              + " fp32 on the CPU%n",
+          "%s: %s; %,d parameters; fp32 on the CPU%n",
           model.name(),
-          config.imageSize(),
-          config.patchSize(),
-          config.channels(),
-          config.width(),
-          config.depth(),
-          config.heads(),
+          config.summary(),
           vit.parameterCount());
       out.printf(Locale.ROOT, "load average before: %s%n", loadAverage());
       out.flush();
