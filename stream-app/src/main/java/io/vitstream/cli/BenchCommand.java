@@ -166,40 +166,47 @@ final class BenchCommand implements Callable<Integer> {
           vit.parameterCount());
       out.printf(Locale.ROOT, "load average before: %s%n", loadAverage());
       out.flush();
-      Map<Integer, float[]> inputs = new LinkedHashMap<>();
-      for (int b : batches) {
-        inputs.put(b, pixels(b * config.channels() * config.imageSize() * config.imageSize()));
-      }
       Map<Cell, Timing> cells = new LinkedHashMap<>();
       for (int t : threads) {
         for (int b : batches) {
           cells.put(new Cell(t, b), new Timing());
         }
       }
-      for (Cell cell : cells.keySet()) {
-        Djl.setIntraOpThreads(cell.threads());
-        for (int i = 0; i < warmup; i++) {
-          pass(vit, cell.batch(), inputs.get(cell.batch()));
-        }
-      }
-      long slice = (long) (seconds / rounds * 1e9);
-      for (int round = 1; round <= rounds; round++) {
-        for (Map.Entry<Cell, Timing> e : cells.entrySet()) {
-          Djl.setIntraOpThreads(e.getKey().threads());
-          long sliceStart = System.nanoTime();
-          do {
-            e.getValue().add(pass(vit, e.getKey().batch(), inputs.get(e.getKey().batch())));
-          } while (System.nanoTime() - sliceStart < slice);
-        }
-        err.printf(Locale.ROOT, "round %d/%d done%n", round, rounds);
-        err.flush();
-      }
+      measure(vit, cells, err);
       printTable(out, cells);
       out.printf(Locale.ROOT, "load average after: %s%n", loadAverage());
     } finally {
       Djl.setIntraOpThreads(originalThreads);
     }
     return 0;
+  }
+
+  /** Warms every cell up, then gives each a slice of time per round, in turn. */
+  private void measure(VitModel vit, Map<Cell, Timing> cells, PrintWriter err) {
+    ViTConfig c = vit.config();
+    Map<Integer, float[]> inputs = new LinkedHashMap<>();
+    for (int b : batches) {
+      inputs.put(b, pixels(b * c.channels() * c.imageSize() * c.imageSize()));
+    }
+    for (Cell cell : cells.keySet()) {
+      Djl.setIntraOpThreads(cell.threads());
+      for (int i = 0; i < warmup; i++) {
+        pass(vit, cell.batch(), inputs.get(cell.batch()));
+      }
+    }
+    long slice = (long) (seconds / rounds * 1e9);
+    for (int round = 1; round <= rounds; round++) {
+      for (Map.Entry<Cell, Timing> e : cells.entrySet()) {
+        Cell cell = e.getKey();
+        Djl.setIntraOpThreads(cell.threads());
+        long sliceStart = System.nanoTime();
+        do {
+          e.getValue().add(pass(vit, cell.batch(), inputs.get(cell.batch())));
+        } while (System.nanoTime() - sliceStart < slice);
+      }
+      err.printf(Locale.ROOT, "round %d/%d done%n", round, rounds);
+      err.flush();
+    }
   }
 
   private void checkOptions() {
@@ -243,7 +250,7 @@ final class BenchCommand implements Callable<Integer> {
         (cell, t) ->
             out.printf(
                 Locale.ROOT,
-                "%7d %6d %7d %14.2f %14.2f %11.1f%n",
+                "%7d %6d %7d %14.2f %14.2f %11.2f%n",
                 cell.threads(),
                 cell.batch(),
                 t.passes,
