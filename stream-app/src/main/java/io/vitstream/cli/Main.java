@@ -16,7 +16,10 @@ import picocli.CommandLine.Command;
       RunCommand.class,
       PublishCommand.class,
       ConsumeCommand.class,
-      DemoCommand.class
+      DemoCommand.class,
+      TrainCommand.class,
+      EvaluateCommand.class,
+      ClassifyCommand.class
     })
 public final class Main implements Runnable {
 

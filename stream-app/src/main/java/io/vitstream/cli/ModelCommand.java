@@ -2,12 +2,19 @@ package io.vitstream.cli;
 
 import picocli.CommandLine.Command;
 
-/** {@code vitstream model ...}: inspect, verify and benchmark models. */
+/** {@code vitstream model ...}: inspect, verify, benchmark and manage models. */
 @Command(
     name = "model",
     mixinStandardHelpOptions = true,
-    description = "Inspect, verify and benchmark ViT models.",
-    subcommands = {InspectCommand.class, VerifyCommand.class, BenchCommand.class})
+    description = "Inspect, verify, benchmark and manage ViT models.",
+    subcommands = {
+      InspectCommand.class,
+      VerifyCommand.class,
+      BenchCommand.class,
+      ListCommand.class,
+      PromoteCommand.class,
+      RollbackCommand.class
+    })
 final class ModelCommand implements Runnable {
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 

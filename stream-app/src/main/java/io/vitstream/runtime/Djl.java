@@ -37,6 +37,12 @@ public final class Djl {
     return JniUtils.getNumThreads();
   }
 
+  /** Seeds the engine's generator (initialisation, dropout) for the whole process. */
+  public static void setSeed(long seed) {
+    ensureConfigured();
+    Engine.getInstance().setRandomSeed((int) seed);
+  }
+
   /**
    * Turns gradient recording off on the calling thread. Checked on every call (one cheap native
    * read), because a training step on the same thread may have turned it back on.

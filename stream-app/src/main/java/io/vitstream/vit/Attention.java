@@ -52,7 +52,11 @@ final class Attention extends AbstractBlock implements TimmNamed {
     NDArray fused = qkv.forward(ps, inputs, training).singletonOrThrow(); // (B, N, 3D)
     // (B, N, 3D) -> (B, N, 3, H, d) -> (3, B, H, N, d)
     fused = fused.reshape(b, n, 3, heads, headDim).transpose(2, 0, 3, 1, 4);
-    NDArray q = fused.get(0).mul(scale);
+    // The scale is a tensor in the batch's manager, alive until backward: mul(float) would make a
+    // temporary scalar backed by Java memory, closed at once, that autograd still reads in backward
+    // (measured: NaN and infinite gradients once the GC reclaimed it).
+    NDArray factor = x.getManager().full(new Shape(), scale, x.getDataType());
+    NDArray q = fused.get(0).mul(factor);
     NDArray k = fused.get(1);
     NDArray v = fused.get(2);
     NDArray weights = q.matMul(k.transpose(0, 1, 3, 2)).softmax(-1); // (B, H, N, N)

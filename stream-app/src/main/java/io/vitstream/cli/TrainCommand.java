@@ -1,0 +1,229 @@
+package io.vitstream.cli;
+
+import ai.djl.Device;
+import io.vitstream.dataset.FashionMnist;
+import io.vitstream.dataset.LabeledImages;
+import io.vitstream.dataset.Split;
+import io.vitstream.evaluation.Evaluation;
+import io.vitstream.image.Preprocessing;
+import io.vitstream.runtime.Djl;
+import io.vitstream.store.ModelCandidate;
+import io.vitstream.store.ModelManifest;
+import io.vitstream.store.ModelNames;
+import io.vitstream.store.ModelStore;
+import io.vitstream.training.EpochResult;
+import io.vitstream.training.TrainingCheckpoint;
+import io.vitstream.training.TrainingConfig;
+import io.vitstream.training.TrainingResult;
+import io.vitstream.training.VitTrainer;
+import io.vitstream.vit.Precision;
+import io.vitstream.vit.ViTConfig;
+import io.vitstream.vit.ViTVariants;
+import io.vitstream.vit.VitModel;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code vitstream train}: trains a ViT on Fashion-MNIST and publishes it to the model store. */
+@Command(
+    name = "train",
+    mixinStandardHelpOptions = true,
+    description = "Train a ViT on Fashion-MNIST and publish it as a new model version.")
+final class TrainCommand implements Callable<Integer> {
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Option(names = "--dataset", required = true, description = "data set: fashion-mnist")
+  String dataset;
+
+  @Option(names = "--data-dir", description = "folder of the IDX files (Debian's by default)")
+  Path dataDir = FashionMnist.DEFAULT_DIR;
+
+  @Option(names = "--variant", description = "timm name at 28 px, e.g. vit_tiny_patch14_28")
+  String variant;
+
+  @Option(names = "--patch", defaultValue = "4", description = "patch size (4)")
+  int patch;
+
+  @Option(names = "--width", defaultValue = "64", description = "embedding width D (64)")
+  int width;
+
+  @Option(names = "--depth", defaultValue = "6", description = "encoder blocks (6)")
+  int depth;
+
+  @Option(names = "--heads", defaultValue = "4", description = "attention heads (4)")
+  int heads;
+
+  @Option(names = "--mlp-ratio", defaultValue = "2", description = "MLP size / width (2)")
+  int mlpRatio;
+
+  @Option(names = "--dropout", defaultValue = "0", description = "dropout rate (0)")
+  float dropout;
+
+  @Option(names = "--epochs", defaultValue = "20", description = "epochs (20)")
+  int epochs;
+
+  @Option(names = "--batch-size", defaultValue = "128", description = "batch size (128)")
+  int batchSize;
+
+  @Option(names = "--lr", defaultValue = "2e-3", description = "peak learning rate (2e-3)")
+  float lr;
+
+  @Option(names = "--weight-decay", defaultValue = "0.05", description = "AdamW decay (0.05)")
+  float weightDecay;
+
+  @Option(names = "--warmup-epochs", defaultValue = "1", description = "warm-up epochs (1)")
+  float warmupEpochs;
+
+  @Option(names = "--seed", defaultValue = "42", description = "random seed (42)")
+  long seed;
+
+  @Option(names = "--max-minutes", description = "stop training after this many minutes")
+  Double maxMinutes;
+
+  @Option(names = "--eval-limit", defaultValue = "10000", description = "test images per epoch")
+  int evalLimit;
+
+  @Option(names = "--train-limit", description = "use only the first N training images")
+  Integer trainLimit;
+
+  @Option(names = "--threads", defaultValue = "2", description = "intra-op threads (2)")
+  int threads;
+
+  @Option(names = "--checkpoint-dir", description = "checkpoint folder (checkpoints/<model>)")
+  Path checkpointDir;
+
+  @Option(names = "--resume", description = "continue from the checkpoint folder")
+  boolean resume;
+
+  @Option(names = "--out-model", defaultValue = "fashion-mnist", description = "model name")
+  String outModel;
+
+  @Mixin StoreOption store;
+
+  @Override
+  public Integer call() {
+    if (!dataset.equals(FashionMnist.NAME)) {
+      throw new IllegalArgumentException("unknown dataset '" + dataset + "': fashion-mnist");
+    }
+    ModelNames.check(outModel);
+    ModelStore modelStore = store.open();
+    LabeledImages train = FashionMnist.load(dataDir, Split.TRAIN);
+    LabeledImages test = FashionMnist.load(dataDir, Split.TEST);
+    if (trainLimit != null) {
+      train = train.limit(trainLimit);
+    }
+    Preprocessing preprocessing = Preprocessing.fashionMnist();
+    ViTConfig vit = geometry();
+    TrainingConfig config = trainingConfig();
+    Djl.setIntraOpThreads(threads);
+    Djl.setSeed(seed);
+    PrintWriter out = spec.commandLine().getOut();
+    Path dir =
+        checkpointDir != null ? checkpointDir : CliPaths.home().resolve("checkpoints/" + outModel);
+    TrainingCheckpoint checkpoint = new TrainingCheckpoint(dir);
+    if (!resume) {
+      CliPaths.deleteCheckpoint(dir);
+    }
+    try (VitModel model = VitModel.create(vit, Device.cpu(), Precision.FP32)) {
+      out.printf(
+          Locale.ROOT,
+          "training %s: %s, %,d parameters, %d threads%n",
+          outModel,
+          vit,
+          model.parameterCount(),
+          threads);
+      out.flush();
+      TrainingResult result =
+          new VitTrainer(config, new ProgressBar(System.err))
+              .fit(model, train, test, preprocessing, Optional.of(checkpoint));
+      out.printf(
+          Locale.ROOT,
+          "trained %d epochs in %.0f s: test accuracy %.4f%n",
+          result.epochs(),
+          result.trainingSeconds(),
+          result.finalEvaluation().accuracy());
+      int version = modelStore.publish(outModel, model, candidate(result, config));
+      out.printf(Locale.ROOT, "published %s:%d in %s%n", outModel, version, modelStore.root());
+      if (modelStore.promoted(outModel).isEmpty()) {
+        modelStore.promote(outModel, version);
+        out.printf(Locale.ROOT, "promoted %s:%d (the model's first version)%n", outModel, version);
+      } else {
+        out.printf(
+            Locale.ROOT, "not promoted; run: vitstream model promote %s:%d%n", outModel, version);
+      }
+    }
+    return 0;
+  }
+
+  private ModelCandidate candidate(TrainingResult result, TrainingConfig config) {
+    Evaluation e = result.finalEvaluation();
+    double cumulative = 0;
+    List<ModelManifest.CurvePoint> curve = new ArrayList<>();
+    for (EpochResult r : result.history()) {
+      cumulative += r.seconds();
+      curve.add(
+          new ModelManifest.CurvePoint(
+              r.epoch(), r.trainLoss(), r.trainAccuracy(), r.testAccuracy(), cumulative));
+    }
+    ModelManifest.Metrics metrics =
+        new ModelManifest.Metrics(
+            e.accuracy(), e.count(), e.perClassAccuracy(), e.confusion(), curve);
+    String command =
+        "vitstream train " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
+    ModelManifest.Provenance provenance =
+        new ModelManifest.Provenance(
+            FashionMnist.NAME,
+            result.epochs(),
+            config.seed(),
+            command,
+            Math.round(result.trainingSeconds() * 10) / 10.0,
+            "none");
+    return new ModelCandidate(
+        FashionMnist.LABELS, Preprocessing.fashionMnist(), metrics, provenance, 0);
+  }
+
+  private ViTConfig geometry() {
+    if (variant != null) {
+      return ViTVariants.config(variant, FashionMnist.LABELS.size()).toBuilder()
+          .channels(1)
+          .dropout(dropout)
+          .build();
+    }
+    return ViTConfig.builder()
+        .imageSize(28)
+        .channels(1)
+        .patchSize(patch)
+        .width(width)
+        .depth(depth)
+        .heads(heads)
+        .mlpSize(mlpRatio * width)
+        .numClasses(FashionMnist.LABELS.size())
+        .dropout(dropout)
+        .build();
+  }
+
+  private TrainingConfig trainingConfig() {
+    TrainingConfig.Builder b =
+        TrainingConfig.builder()
+            .epochs(epochs)
+            .batchSize(batchSize)
+            .learningRate(lr)
+            .weightDecay(weightDecay)
+            .warmupEpochs(warmupEpochs)
+            .seed(seed)
+            .evalLimit(evalLimit);
+    if (maxMinutes != null) {
+      b.timeLimit(Duration.ofMillis((long) (maxMinutes * 60_000)));
+    }
+    return b.build();
+  }
+}

@@ -1,0 +1,61 @@
+package io.vitstream.dataset;
+
+import java.util.Arrays;
+
+/**
+ * 8-bit grayscale images with their class labels, row-major, one image after another.
+ *
+ * @param count number of images
+ * @param rows height of each image
+ * @param cols width of each image
+ * @param pixels {@code count * rows * cols} unsigned bytes
+ * @param labels {@code count} class indices
+ */
+public record LabeledImages(int count, int rows, int cols, byte[] pixels, byte[] labels) {
+
+  public LabeledImages {
+    if (count < 0 || rows <= 0 || cols <= 0) {
+      throw new IllegalArgumentException("bad shape " + count + "x" + rows + "x" + cols);
+    }
+    if ((long) count * rows * cols != pixels.length || labels.length != count) {
+      throw new IllegalArgumentException(
+          count
+              + " images need "
+              + (long) count * rows * cols
+              + " pixels and "
+              + count
+              + " labels");
+    }
+  }
+
+  /** Pixels per image. */
+  public int imageLength() {
+    return rows * cols;
+  }
+
+  /** The label of image {@code i}. */
+  public int label(int i) {
+    return labels[i] & 0xFF;
+  }
+
+  /** The unsigned pixel of image {@code i} at row y, column x. */
+  public int pixel(int i, int y, int x) {
+    return pixels[(i * rows + y) * cols + x] & 0xFF;
+  }
+
+  /** The first {@code limit} images (all of them when there are fewer). */
+  public LabeledImages limit(int limit) {
+    if (limit < 0) {
+      throw new IllegalArgumentException("limit must be >= 0, got " + limit);
+    }
+    if (limit >= count) {
+      return this;
+    }
+    return new LabeledImages(
+        limit,
+        rows,
+        cols,
+        Arrays.copyOf(pixels, limit * imageLength()),
+        Arrays.copyOf(labels, limit));
+  }
+}

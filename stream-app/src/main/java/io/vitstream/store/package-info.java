@@ -1,0 +1,2 @@
+/** The model store: versioned models on disk, their manifests, and the promoted pointer. */
+package io.vitstream.store;

@@ -1,0 +1,228 @@
+package io.vitstream.training;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import ai.djl.training.DefaultTrainingConfig;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.Trainer;
+import ai.djl.training.optimizer.Optimizer;
+import io.vitstream.dataset.BatchAssembler;
+import io.vitstream.dataset.LabeledImages;
+import io.vitstream.evaluation.Evaluation;
+import io.vitstream.evaluation.Evaluator;
+import io.vitstream.image.Preprocessing;
+import io.vitstream.runtime.Djl;
+import io.vitstream.vit.VitModel;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.Random;
+
+/**
+ * Trains a {@link VitModel} classifier with DJL's trainer: AdamW (Adam plus the decoupled weight
+ * decay of {@link DecoupledWeightDecay}), linear warm-up then cosine decay, global-norm gradient
+ * clipping, label smoothing, and random crop and flip augmentation. Each step runs in its own
+ * native scope. After each epoch it evaluates on the test images and saves a checkpoint (when given
+ * one); a run given an existing checkpoint continues from it.
+ *
+ * <p>Deterministic for a seed: the engine's seed drives dropout, and per-epoch Java generators
+ * drive shuffling and augmentation, so a resumed run sees the same batches as an uninterrupted one.
+ * Only one training can run per JVM at a time (DJL allows one gradient collector).
+ */
+public final class VitTrainer {
+  private static final int EVAL_BATCH = 256;
+
+  private final TrainingConfig config;
+  private final TrainingListener listener;
+
+  public VitTrainer(TrainingConfig config, TrainingListener listener) {
+    this.config = config;
+    this.listener = listener;
+  }
+
+  /**
+   * Trains {@code model} in place.
+   *
+   * @param train training images, the size of the preprocessing
+   * @param test held-out images, evaluated after each epoch and at the end
+   * @param preprocessing the normalisation (one channel)
+   * @param checkpoint where to save after every epoch and resume from; empty for none
+   */
+  public TrainingResult fit(
+      VitModel model,
+      LabeledImages train,
+      LabeledImages test,
+      Preprocessing preprocessing,
+      Optional<TrainingCheckpoint> checkpoint) {
+    int stepsPerEpoch = train.count() / config.batchSize();
+    if (stepsPerEpoch == 0) {
+      throw new IllegalArgumentException(
+          train.count() + " training images do not fill one batch of " + config.batchSize());
+    }
+    Djl.setSeed(config.seed());
+    // Outside the gradient collector no graph is recorded (the weight decay works in place).
+    Djl.disableGradOnThisThread();
+    TrainingState state =
+        checkpoint.flatMap(c -> c.restore(model, config)).orElse(TrainingState.fresh());
+    long totalSteps = (long) config.epochs() * stepsPerEpoch;
+    WarmupCosineSchedule schedule =
+        new WarmupCosineSchedule(
+            config.learningRate(),
+            config.minLearningRate(),
+            Math.round(config.warmupEpochs() * stepsPerEpoch),
+            totalSteps,
+            state.step());
+    DefaultTrainingConfig djlConfig =
+        new DefaultTrainingConfig(new SmoothedCrossEntropy())
+            .optDevices(new Device[] {model.device()})
+            .optOptimizer(
+                Optimizer.adamW().optLearningRateTracker(schedule).optWeightDecays(0).build());
+    Evaluator evaluator = new Evaluator(EVAL_BATCH);
+    LabeledImages testSubset = test.limit(config.evalLimit());
+    BatchAssembler assembler =
+        new BatchAssembler(train, preprocessing, config.cropPadding(), config.flip());
+    List<EpochResult> history = new ArrayList<>(state.history());
+    double seconds = state.trainingSeconds();
+    long step = state.step();
+    boolean stopped = false;
+    try (Trainer trainer = model.djlModel().newTrainer(djlConfig)) {
+      EpochLoop loop = new EpochLoop(trainer, model, assembler, stepsPerEpoch, schedule);
+      for (int epoch = state.epoch() + 1; epoch <= config.epochs() && !stopped; epoch++) {
+        double budget = config.timeLimit().toMillis() / 1000.0 - seconds;
+        EpochLoop.Outcome out = loop.run(epoch, step, seconds, budget);
+        step += out.steps();
+        seconds += out.seconds();
+        stopped = out.steps() < stepsPerEpoch;
+        double testAccuracy = evaluator.evaluate(model, testSubset, preprocessing).accuracy();
+        EpochResult result =
+            new EpochResult(
+                epoch,
+                out.steps(),
+                out.loss(),
+                out.accuracy(),
+                testAccuracy,
+                schedule.at(step),
+                out.seconds());
+        history.add(result);
+        TrainingState now = new TrainingState(stopped ? epoch - 1 : epoch, step, seconds, history);
+        checkpoint.ifPresent(c -> c.save(model, config, now));
+        listener.onEpoch(result);
+      }
+    }
+    Evaluation finalEvaluation = evaluator.evaluate(model, test, preprocessing);
+    return new TrainingResult(history, finalEvaluation, seconds, stopped);
+  }
+
+  /** The steps of one epoch. */
+  private final class EpochLoop {
+    private final Trainer trainer;
+    private final Collection<Parameter> parameters;
+    private final BatchAssembler assembler;
+    private final int stepsPerEpoch;
+    private final WarmupCosineSchedule schedule;
+    private final GradientClipper clipper;
+    private final DecoupledWeightDecay decay;
+    private final int classes;
+    private final Shape imageShape;
+    private final float[] pixels;
+    private final float[] targets;
+
+    EpochLoop(
+        Trainer trainer,
+        VitModel model,
+        BatchAssembler assembler,
+        int stepsPerEpoch,
+        WarmupCosineSchedule schedule) {
+      this.trainer = trainer;
+      this.parameters = model.parameters().values();
+      this.assembler = assembler;
+      this.stepsPerEpoch = stepsPerEpoch;
+      this.schedule = schedule;
+      this.clipper = new GradientClipper(config.clipNorm());
+      this.decay = new DecoupledWeightDecay(model.parameters(), config.weightDecay());
+      this.classes = model.config().numClasses();
+      int size = model.config().imageSize();
+      int b = config.batchSize();
+      this.imageShape = new Shape(b, model.config().channels(), size, size);
+      this.pixels = new float[(int) imageShape.size()];
+      this.targets = new float[b * classes];
+    }
+
+    record Outcome(int steps, double loss, double accuracy, double seconds) {}
+
+    Outcome run(int epoch, long stepsBefore, double secondsBefore, double budgetSeconds) {
+      int b = config.batchSize();
+      int[] order = permutation(epoch);
+      Random augmentation = new Random(config.seed() * 1_000_003L + epoch);
+      double lossSum = 0;
+      long correct = 0;
+      long start = System.nanoTime();
+      double elapsed = 0;
+      int s = 0;
+      while (s < stepsPerEpoch && elapsed < budgetSeconds) {
+        assembler.images(order, s * b, b, augmentation, pixels);
+        int[] labels = assembler.labels(order, s * b, b);
+        for (int i = 0; i < b; i++) {
+          SmoothedCrossEntropy.writeTarget(targets, i, labels[i], classes, config.labelSmoothing());
+        }
+        try (NDManager scope = trainer.getManager().newSubManager()) {
+          NDArray x = scope.create(pixels, imageShape);
+          NDArray y = scope.create(targets, new Shape(b, classes));
+          long[] predicted;
+          try (GradientCollector gc = trainer.newGradientCollector()) {
+            NDArray logits = trainer.forward(new NDList(x)).singletonOrThrow();
+            NDArray loss = trainer.getLoss().evaluate(new NDList(y), new NDList(logits));
+            gc.backward(loss);
+            lossSum += loss.getFloat();
+            predicted = logits.argMax(1).toLongArray();
+          }
+          clipper.clip(parameters);
+          decay.apply(schedule.at(stepsBefore + s + 1));
+          trainer.step();
+          for (int i = 0; i < b; i++) {
+            correct += predicted[i] == labels[i] ? 1 : 0;
+          }
+        }
+        s++;
+        elapsed = (System.nanoTime() - start) / 1e9;
+        long remainingSteps = (long) config.epochs() * stepsPerEpoch - stepsBefore - s;
+        double perStep = elapsed / s;
+        double eta = Math.min(remainingSteps * perStep, budgetSeconds - elapsed);
+        listener.onStep(
+            new StepProgress(
+                epoch,
+                config.epochs(),
+                s,
+                stepsPerEpoch,
+                lossSum / s,
+                (double) correct / ((long) s * b),
+                s * b / elapsed,
+                Math.max(0, eta)));
+      }
+      return new Outcome(
+          s, lossSum / Math.max(1, s), (double) correct / Math.max(1, s * b), elapsed);
+    }
+
+    /** The epoch's shuffle: a Fisher-Yates permutation from a generator seeded by the epoch. */
+    private int[] permutation(int epoch) {
+      int n = assembler.count();
+      int[] order = new int[n];
+      for (int i = 0; i < n; i++) {
+        order[i] = i;
+      }
+      Random rng = new Random(config.seed() * 31 + epoch);
+      for (int i = n - 1; i > 0; i--) {
+        int j = rng.nextInt(i + 1);
+        int t = order[i];
+        order[i] = order[j];
+        order[j] = t;
+      }
+      return order;
+    }
+  }
+}
