@@ -50,13 +50,13 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--variant", description = "timm name at 28 px, e.g. vit_tiny_patch14_28")
   String variant;
 
-  @Option(names = "--patch", defaultValue = "4", description = "patch size (4)")
+  @Option(names = "--patch", defaultValue = "7", description = "patch size (7)")
   int patch;
 
   @Option(names = "--width", defaultValue = "64", description = "embedding width D (64)")
   int width;
 
-  @Option(names = "--depth", defaultValue = "6", description = "encoder blocks (6)")
+  @Option(names = "--depth", defaultValue = "4", description = "encoder blocks (4)")
   int depth;
 
   @Option(names = "--heads", defaultValue = "4", description = "attention heads (4)")
@@ -68,7 +68,7 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--dropout", defaultValue = "0", description = "dropout rate (0)")
   float dropout;
 
-  @Option(names = "--epochs", defaultValue = "20", description = "epochs (20)")
+  @Option(names = "--epochs", defaultValue = "22", description = "epochs (22)")
   int epochs;
 
   @Option(names = "--batch-size", defaultValue = "128", description = "batch size (128)")

@@ -27,7 +27,8 @@ import java.util.Optional;
  */
 public final class TrainingCheckpoint {
   private static final String STATE = "state.json";
-  private static final Gson GSON = new GsonBuilder().setPrettyPrinting().create();
+  private static final Gson GSON =
+      new GsonBuilder().serializeSpecialFloatingPointValues().setPrettyPrinting().create();
 
   private final Path dir;
 

@@ -87,7 +87,7 @@ public record TrainingConfig(
 
   /** Builds a {@link TrainingConfig}. */
   public static final class Builder {
-    private int epochs = 20;
+    private int epochs = 22;
     private int batchSize = 128;
     private float learningRate = 2e-3f;
     private float minLearningRate = 1e-5f;

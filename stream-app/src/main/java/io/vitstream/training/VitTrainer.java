@@ -109,8 +109,10 @@ public final class VitTrainer {
                 schedule.at(step),
                 out.seconds());
         history.add(result);
-        TrainingState now = new TrainingState(stopped ? epoch - 1 : epoch, step, seconds, history);
-        checkpoint.ifPresent(c -> c.save(model, config, now));
+        if (!stopped) { // a checkpoint marks a completed epoch; a resume starts the next one
+          TrainingState now = new TrainingState(epoch, step, seconds, history);
+          checkpoint.ifPresent(c -> c.save(model, config, now));
+        }
         listener.onEpoch(result);
       }
     }

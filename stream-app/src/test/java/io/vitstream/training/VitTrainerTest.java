@@ -1,0 +1,133 @@
+package io.vitstream.training;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import ai.djl.Device;
+import io.vitstream.dataset.FashionMnist;
+import io.vitstream.dataset.LabeledImages;
+import io.vitstream.dataset.Split;
+import io.vitstream.image.Preprocessing;
+import io.vitstream.runtime.Djl;
+import io.vitstream.vit.Precision;
+import io.vitstream.vit.ViTConfig;
+import io.vitstream.vit.VitModel;
+import java.nio.file.Path;
+import java.util.Optional;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class VitTrainerTest {
+  private static final ViTConfig TINY =
+      ViTConfig.builder()
+          .imageSize(28)
+          .channels(1)
+          .patchSize(7)
+          .width(32)
+          .depth(2)
+          .heads(2)
+          .mlpSize(64)
+          .numClasses(10)
+          .build();
+
+  private static LabeledImages train;
+  private static LabeledImages test;
+
+  @BeforeAll
+  static void loadData() {
+    train = FashionMnist.load(FashionMnist.DEFAULT_DIR, Split.TRAIN).limit(1024);
+    test = FashionMnist.load(FashionMnist.DEFAULT_DIR, Split.TEST).limit(256);
+  }
+
+  private static TrainingConfig.Builder config() {
+    return TrainingConfig.builder()
+        .batchSize(64)
+        .learningRate(3e-3f)
+        .warmupEpochs(0.25f)
+        .labelSmoothing(0)
+        .evalLimit(256);
+  }
+
+  @Test
+  void shouldReduceTheLossWithinAFewStepsOnASmallSubset() {
+    Djl.setSeed(7);
+    try (VitModel model = VitModel.create(TINY, Device.cpu(), Precision.FP32)) {
+      TrainingResult result =
+          new VitTrainer(config().epochs(5).batchSize(32).build(), TrainingListener.NONE)
+              .fit(model, train, test, Preprocessing.fashionMnist(), Optional.empty());
+
+      assertThat(result.history()).hasSize(5);
+      double first = result.history().get(0).trainLoss();
+      double last = result.history().get(4).trainLoss();
+      assertThat(first).isCloseTo(Math.log(10), within(0.3));
+      assertThat(last).isLessThan(first - 0.25);
+      assertThat(result.finalEvaluation().accuracy()).isGreaterThan(0.3); // chance is 0.1
+    }
+  }
+
+  @Test
+  void shouldResumeAfterTheLastCompletedEpoch(@TempDir Path dir) {
+    TrainingCheckpoint checkpoint = new TrainingCheckpoint(dir);
+    TrainingConfig twoEpochs = config().epochs(2).build();
+    TrainingListener crashAfterFirstEpoch =
+        new TrainingListener() {
+          @Override
+          public void onEpoch(EpochResult result) {
+            throw new IllegalStateException("simulated crash after epoch " + result.epoch());
+          }
+        };
+    Djl.setSeed(7);
+    try (VitModel model = VitModel.create(TINY, Device.cpu(), Precision.FP32)) {
+      assertThatThrownBy(
+              () ->
+                  new VitTrainer(twoEpochs, crashAfterFirstEpoch)
+                      .fit(
+                          model,
+                          train,
+                          test,
+                          Preprocessing.fashionMnist(),
+                          Optional.of(checkpoint)))
+          .hasMessageContaining("simulated crash after epoch 1");
+    }
+    try (VitModel model = VitModel.create(TINY, Device.cpu(), Precision.FP32)) {
+      TrainingResult result =
+          new VitTrainer(twoEpochs, TrainingListener.NONE)
+              .fit(model, train, test, Preprocessing.fashionMnist(), Optional.of(checkpoint));
+
+      assertThat(result.history()).extracting(EpochResult::epoch).containsExactly(1, 2);
+      // Epoch 2 starts from epoch 1's weights: its loss is already below epoch 1's.
+      assertThat(result.history().get(1).trainLoss())
+          .isLessThan(result.history().get(0).trainLoss());
+    }
+  }
+
+  @Test
+  void shouldRefuseToResumeWithAnotherGeometry(@TempDir Path dir) {
+    TrainingCheckpoint checkpoint = new TrainingCheckpoint(dir);
+    TrainingConfig oneEpoch = config().epochs(1).evalLimit(0).build();
+    try (VitModel model = VitModel.create(TINY, Device.cpu(), Precision.FP32)) {
+      new VitTrainer(oneEpoch, TrainingListener.NONE)
+          .fit(
+              model,
+              train.limit(64),
+              test.limit(64),
+              Preprocessing.fashionMnist(),
+              Optional.of(checkpoint));
+    }
+    ViTConfig wider = TINY.toBuilder().width(48).heads(2).mlpSize(96).build();
+    try (VitModel model = VitModel.create(wider, Device.cpu(), Precision.FP32)) {
+      assertThatThrownBy(
+              () ->
+                  new VitTrainer(oneEpoch, TrainingListener.NONE)
+                      .fit(
+                          model,
+                          train,
+                          test,
+                          Preprocessing.fashionMnist(),
+                          Optional.of(checkpoint)))
+          .hasMessageContaining("resume with the same settings");
+    }
+  }
+}
