@@ -178,7 +178,7 @@ final class TrainCommand implements Callable<Integer> {
         new ModelManifest.Metrics(
             e.accuracy(), e.count(), e.perClassAccuracy(), e.confusion(), curve);
     String command =
-        "vitstream train " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
+        "vitstream " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
     ModelManifest.Provenance provenance =
         new ModelManifest.Provenance(
             FashionMnist.NAME,

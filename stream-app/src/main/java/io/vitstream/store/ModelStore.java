@@ -179,6 +179,7 @@ public final class ModelStore {
                 candidate.provenance(),
                 sha);
         StoreJson.write(tmp.resolve(MANIFEST), manifest);
+        StoreJson.makeReadable(tmp);
         // Replaces only the empty folder that reserved the number.
         Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
         return version;

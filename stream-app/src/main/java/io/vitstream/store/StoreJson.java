@@ -10,6 +10,9 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.stream.Stream;
 
 /** JSON files of the store (snake_case keys), written atomically. */
 final class StoreJson {
@@ -39,11 +42,32 @@ final class StoreJson {
     }
   }
 
+  /**
+   * Gives a folder (rwxr-xr-x) and its files (rw-r--r--) the usual permissions: temp files and
+   * folders are created private. No-op where POSIX permissions do not exist.
+   */
+  static void makeReadable(Path path) throws IOException {
+    if (!Files.getFileStore(path).supportsFileAttributeView(PosixFileAttributeView.class)) {
+      return;
+    }
+    boolean dir = Files.isDirectory(path);
+    Files.setPosixFilePermissions(
+        path, PosixFilePermissions.fromString(dir ? "rwxr-xr-x" : "rw-r--r--"));
+    if (dir) {
+      try (Stream<Path> children = Files.list(path)) {
+        for (Path child : children.toList()) {
+          makeReadable(child);
+        }
+      }
+    }
+  }
+
   /** Writes through a temp file in the same folder and an atomic rename. */
   static void write(Path file, Object value) throws IOException {
     Path tmp = Files.createTempFile(file.toAbsolutePath().getParent(), ".tmp-", ".json");
     try {
       Files.writeString(tmp, GSON.toJson(value) + "\n", StandardCharsets.UTF_8);
+      makeReadable(tmp);
       Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     } finally {
       Files.deleteIfExists(tmp);

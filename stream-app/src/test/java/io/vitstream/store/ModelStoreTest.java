@@ -16,6 +16,7 @@ import io.vitstream.vit.VitModel;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.util.List;
 import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
@@ -140,6 +141,11 @@ class ModelStoreTest {
     try (var files = Files.list(root.resolve("demo"))) {
       assertThat(files.map(p -> p.getFileName().toString())).noneMatch(n -> n.startsWith(".tmp-"));
     }
+    // Temp files are created private; a published version is readable by everyone.
+    assertThat(Files.getPosixFilePermissions(root.resolve("demo/2/model.safetensors")))
+        .contains(PosixFilePermission.OTHERS_READ);
+    assertThat(Files.getPosixFilePermissions(root.resolve("demo/2")))
+        .contains(PosixFilePermission.OTHERS_EXECUTE);
   }
 
   @Test
