@@ -12,7 +12,7 @@ import org.apache.avro.specific.SpecificData;
 /**
  * The released versions of each schema, kept as {@code schemas/history/v<N>/<Name>.avsc} and
  * packaged under {@code io/vitstream/avro/history/}. A version folder holds only the schemas that
- * changed in it; the current version is the one in {@code src/main/avro}.
+ * changed in it; the current version is the one at the top of {@code schemas/}.
  */
 public final class SchemaHistory {
   /** Version folders probed, v1 up to this. */

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 
 /** The .avsc files are the contract for clients in other languages: check the house rules. */
 class SchemaFilesTest {
-  private static final Path AVRO = Path.of("src/main/avro");
+  private static final Path AVRO = Path.of(".");
 
   @Test
   void shouldDocumentEveryFieldAndDefaultEveryOptionalToNull() throws IOException {

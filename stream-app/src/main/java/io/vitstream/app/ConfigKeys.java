@@ -56,9 +56,15 @@ public final class ConfigKeys {
       new ConfigKey(
           "model.checkpoint", "", "Checkpoint folder (config.json + model.safetensors) to serve");
   public static final ConfigKey MODEL_NAME =
-      new ConfigKey("model.name", "fashion-mnist", "Model name reported in predictions");
+      new ConfigKey(
+          "model.name",
+          "fashion-mnist",
+          "Model served from the store (or reported for a checkpoint)");
   public static final ConfigKey MODEL_VERSION =
-      new ConfigKey("model.version", "1", "Model version reported in predictions");
+      new ConfigKey(
+          "model.version",
+          "0",
+          "Version to serve; 0 = the promoted one (for a checkpoint: reported)");
   public static final ConfigKey MODEL_DEVICE = new ConfigKey("model.device", "cpu", "cpu or gpu");
   public static final ConfigKey MODEL_PRECISION =
       new ConfigKey("model.precision", "fp32", "fp32, or fp16 on a GPU");

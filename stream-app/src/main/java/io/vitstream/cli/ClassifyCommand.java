@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.Shape;
 import io.vitstream.image.BadImageException;
 import io.vitstream.image.ImageDecoder;
 import io.vitstream.image.ImagePreprocessor;
+import io.vitstream.inference.TopK;
 import io.vitstream.runtime.Djl;
 import io.vitstream.store.LoadedModel;
 import io.vitstream.store.ModelManifest;
@@ -18,7 +19,9 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -64,7 +67,12 @@ final class ClassifyCommand implements Callable<Integer> {
         try (NDManager batch = loaded.model().newBatchManager()) {
           NDArray x = batch.create(input, new Shape(1, m.preprocessing().channels(), size, size));
           float[] probs = loaded.model().forward(x, ActivationSink.NONE).softmax(-1).toFloatArray();
-          out.println(image + ": " + TopK.format(probs, m.labels(), topK));
+          out.println(
+              image
+                  + ": "
+                  + TopK.of(probs, m.labels(), topK).stream()
+                      .map(t -> String.format(Locale.ROOT, "%s %.4f", t.label(), t.score()))
+                      .collect(Collectors.joining(", ")));
         }
       }
     }

@@ -97,19 +97,6 @@ public final class BatchClassifier {
   }
 
   private List<TopK> top(ServingModel model, float[] p) {
-    int k = Math.min(topK, p.length);
-    List<TopK> best = new ArrayList<>(k);
-    boolean[] taken = new boolean[p.length];
-    for (int r = 0; r < k; r++) {
-      int arg = -1;
-      for (int j = 0; j < p.length; j++) {
-        if (!taken[j] && (arg < 0 || p[j] > p[arg])) {
-          arg = j;
-        }
-      }
-      taken[arg] = true;
-      best.add(new TopK(model.label(arg), arg, p[arg]));
-    }
-    return best;
+    return TopK.of(p, model.labels(), topK);
   }
 }
