@@ -21,7 +21,7 @@ public final class ConfigKeys {
       new ConfigKey(
           "inference.intra.op.threads",
           "0",
-          "PyTorch intra-op threads; 0 = available cores / num.stream.threads (at least 1)");
+          "PyTorch intra-op threads; 0 = (cores - 1) / num.stream.threads, at least 1");
   public static final ConfigKey MAX_BATCH_SIZE =
       new ConfigKey("max.batch.size", "32", "Flush a micro-batch at this many images");
   public static final ConfigKey MAX_BATCH_DELAY_MS =

@@ -51,7 +51,7 @@ class AppConfigTest {
   void shouldSizeIntraOpThreadsFromTheStreamThreadsAndRefuseBadValues() {
     int cores = Runtime.getRuntime().availableProcessors();
     AppConfig c = AppConfig.load(Optional.empty(), Map.of("num.stream.threads", "2"));
-    assertThat(c.intraOpThreads()).isEqualTo(Math.max(1, cores / 2));
+    assertThat(c.intraOpThreads()).isEqualTo(Math.max(1, (cores - 1) / 2));
 
     assertThatThrownBy(() -> AppConfig.load(Optional.empty(), Map.of("max.batch.size", "x")))
         .hasMessageContaining("max.batch.size must be an integer");
