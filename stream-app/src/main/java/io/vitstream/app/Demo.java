@@ -29,6 +29,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.IntConsumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
@@ -78,7 +79,13 @@ public final class Demo {
           var consumer = consumer(c)) {
         service.start();
         service.awaitRunning(Duration.ofSeconds(60));
-        consumer.subscribe(List.of(c.inference().topics().predictions()));
+        // Assigned, not subscribed: no group join delays the first read (and the measurement).
+        List<TopicPartition> partitions =
+            consumer.partitionsFor(c.inference().topics().predictions()).stream()
+                .map(p -> new TopicPartition(p.topic(), p.partition()))
+                .toList();
+        consumer.assign(partitions);
+        consumer.seekToBeginning(partitions);
         Thread reader = reader(consumer, got, images.size(), timeout);
         long start = System.currentTimeMillis();
         new ImagePublisher(c.clientConfig(), c.inference().topics().images(), 0)
@@ -110,7 +117,6 @@ public final class Demo {
       Duration timeout) {
     var serde = new SingleObjectAvroSerde<>(Prediction.class);
     long deadline = System.currentTimeMillis() + timeout.toMillis();
-    consumer.poll(Duration.ZERO); // join the group before the first image is published
     Thread t =
         new Thread(
             () -> {
@@ -178,12 +184,14 @@ public final class Demo {
     double[] latencies = new double[got.size()];
     Map<Integer, Long> batches = new TreeMap<>();
     double batchSum = 0;
+    double forwardMs = 0; // each batch's forward time, shared out over its images
     int k = 0;
     for (var e : got.entrySet()) {
       Prediction p = e.getValue().prediction();
       latencies[k++] = e.getValue().receivedAtMs() - p.getEventTime().toEpochMilli();
       batches.merge(p.getBatchSize(), 1L, Long::sum);
       batchSum += p.getBatchSize();
+      forwardMs += p.getInferenceTimeMs() / p.getBatchSize();
       String truth = labels.get(e.getKey());
       if (truth != null) {
         known++;
@@ -207,6 +215,7 @@ public final class Demo {
         deadLetters,
         brokerStartup,
         raw,
+        forwardMs == 0 ? Double.NaN : got.size() / (forwardMs / 1e3),
         c.inference().batch().maxBatchSize());
   }
 

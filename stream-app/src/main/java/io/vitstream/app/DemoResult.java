@@ -18,6 +18,8 @@ import java.util.OptionalDouble;
  * @param deadLetters records on the dead-letter topic
  * @param brokerStartupSeconds time to a ready embedded broker
  * @param rawForwardThroughput images per second of the bare forward at the max batch size
+ * @param pipelineForwardThroughput images per second of the forward passes inside the pipeline
+ *     (their own time only), so the gap to {@code throughput} is the streaming overhead
  * @param maxBatchSize the configured max batch size
  */
 public record DemoResult(
@@ -32,6 +34,7 @@ public record DemoResult(
     long deadLetters,
     double brokerStartupSeconds,
     double rawForwardThroughput,
+    double pipelineForwardThroughput,
     int maxBatchSize) {
 
   /** The one-line summary. */

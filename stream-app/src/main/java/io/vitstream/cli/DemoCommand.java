@@ -84,9 +84,11 @@ final class DemoCommand implements Callable<Integer> {
         r.batchSizes());
     out.printf(
         Locale.ROOT,
-        "raw forward at batch %d: %.1f img/s; pipeline end to end: %.1f img/s (%.0f%% of raw)%n",
+        "raw forward at batch %d: %.1f img/s; forward inside the pipeline: %.1f img/s;"
+            + " pipeline end to end: %.1f img/s (%.0f%% of raw)%n",
         r.maxBatchSize(),
         r.rawForwardThroughput(),
+        r.pipelineForwardThroughput(),
         r.throughput(),
         100 * r.throughput() / r.rawForwardThroughput());
     out.println(r.summaryLine());
