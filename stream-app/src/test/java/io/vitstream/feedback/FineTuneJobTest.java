@@ -9,14 +9,13 @@ import io.vitstream.dataset.FashionMnist;
 import io.vitstream.dataset.LabeledImages;
 import io.vitstream.dataset.Split;
 import io.vitstream.store.ModelStore;
+import io.vitstream.testing.ShippedModel;
 import io.vitstream.training.TrainingConfig;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -36,22 +35,9 @@ class FineTuneJobTest {
     test = FashionMnist.load(FashionMnist.DEFAULT_DIR, Split.TEST);
   }
 
-  /** A store holding a copy of the shipped version 1, promoted. */
   @BeforeEach
   void copyShippedModel() throws IOException {
-    Path shipped =
-        Path.of(System.getProperty("vitstream.repo.dir", "."))
-            .resolve("model-store")
-            .resolve(NAME)
-            .resolve("1");
-    Path target = Files.createDirectories(root.resolve(NAME).resolve("1"));
-    try (Stream<Path> files = Files.list(shipped)) {
-      for (Path f : files.toList()) {
-        Files.copy(f, target.resolve(f.getFileName()));
-      }
-    }
-    store = ModelStore.open(root);
-    store.promote(NAME, 1);
+    store = ShippedModel.copyInto(root);
   }
 
   private FineTuneJob job(int epochs, int batch, float lr, GatePolicy gate) {
@@ -152,19 +138,8 @@ class FineTuneJobTest {
     assertThat(store.promoted(NAME)).hasValue(1);
   }
 
-  /** Test images [from, to), optionally inverted. */
   private static LabeledImages slice(int from, int to, boolean invert) {
-    int len = test.imageLength();
-    byte[] pixels = new byte[(to - from) * len];
-    System.arraycopy(test.pixels(), from * len, pixels, 0, pixels.length);
-    if (invert) {
-      for (int i = 0; i < pixels.length; i++) {
-        pixels[i] = (byte) (255 - (pixels[i] & 0xFF));
-      }
-    }
-    byte[] labels = new byte[to - from];
-    System.arraycopy(test.labels(), from, labels, 0, labels.length);
-    return new LabeledImages(to - from, test.rows(), test.cols(), pixels, labels);
+    return ShippedModel.slice(test, from, to, invert);
   }
 
   private static LabeledImages shuffledLabels(LabeledImages data, long seed) {
