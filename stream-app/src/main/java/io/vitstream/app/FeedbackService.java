@@ -2,6 +2,7 @@ package io.vitstream.app;
 
 import io.vitstream.feedback.FineTuneJob;
 import io.vitstream.feedback.FineTuneRequest;
+import io.vitstream.feedback.LiveFeedback;
 import io.vitstream.kafka.TopicAdmin;
 import io.vitstream.topology.FeedbackSettings;
 import io.vitstream.topology.FeedbackTopology;
@@ -25,12 +26,24 @@ public final class FeedbackService implements AutoCloseable {
   private final AppConfig config;
   private final FeedbackSettings settings;
   private final FineTuneJob job;
+  private final LiveFeedback live;
   private KafkaStreams streams;
 
+  /** Fine-tunes on feedback; live accuracy is not watched. */
   public FeedbackService(AppConfig config, FeedbackSettings settings, FineTuneJob job) {
+    this(config, settings, job, LiveFeedback.NONE);
+  }
+
+  /**
+   * Fine-tunes on feedback and tells {@code live} (e.g. a {@code RollbackGuard}) whether each
+   * labelled prediction was right.
+   */
+  public FeedbackService(
+      AppConfig config, FeedbackSettings settings, FineTuneJob job, LiveFeedback live) {
     this.config = config;
     this.settings = settings;
     this.job = job;
+    this.live = live;
   }
 
   /** The Streams configuration: the inference app's, under its own application id. */
@@ -53,7 +66,7 @@ public final class FeedbackService implements AutoCloseable {
     }
     streams =
         new KafkaStreams(
-            FeedbackTopology.buildFeedbackTopology(settings, this::fineTune),
+            FeedbackTopology.buildFeedbackTopology(settings, this::fineTune, live),
             streamsProperties(config));
     streams.start();
   }

@@ -3,9 +3,11 @@ package io.vitstream.topology;
 import io.vitstream.avro.DeadLetter;
 import io.vitstream.avro.Feedback;
 import io.vitstream.avro.ImageEvent;
+import io.vitstream.avro.Prediction;
 import io.vitstream.dataset.LabeledImages;
 import io.vitstream.feedback.FineTuneRequest;
 import io.vitstream.feedback.HoldoutSplit;
+import io.vitstream.feedback.LiveFeedback;
 import io.vitstream.image.ImageDecoder;
 import io.vitstream.image.RawImage;
 import io.vitstream.serde.SingleObjectAvroSerde;
@@ -40,6 +42,9 @@ final class FeedbackProcessor implements Processor<String, byte[], String, DeadL
   private final Consumer<FineTuneRequest> onTrigger;
   private final SingleObjectAvroSerde<Feedback> feedbackSerde =
       new SingleObjectAvroSerde<>(Feedback.class);
+  private final LiveFeedback live;
+  private final SingleObjectAvroSerde<Prediction> predictionSerde =
+      new SingleObjectAvroSerde<>(Prediction.class);
   private final SingleObjectAvroSerde<ImageEvent> imageSerde =
       new SingleObjectAvroSerde<>(ImageEvent.class);
   private final ImageDecoder decoder;
@@ -47,6 +52,7 @@ final class FeedbackProcessor implements Processor<String, byte[], String, DeadL
   private final Random random = new Random(42);
   private ProcessorContext<String, DeadLetter> context;
   private KeyValueStore<String, byte[]> recent;
+  private KeyValueStore<String, byte[]> predictions;
   private KeyValueStore<String, byte[]> holdout;
   private KeyValueStore<String, byte[]> fresh;
   private KeyValueStore<String, byte[]> replay;
@@ -54,8 +60,10 @@ final class FeedbackProcessor implements Processor<String, byte[], String, DeadL
   private long lastRunMs;
   private String lastOffset = "none";
 
-  FeedbackProcessor(FeedbackSettings settings, Consumer<FineTuneRequest> onTrigger) {
+  FeedbackProcessor(
+      FeedbackSettings settings, Consumer<FineTuneRequest> onTrigger, LiveFeedback live) {
     this.settings = settings;
+    this.live = live;
     this.onTrigger = onTrigger;
     this.decoder = new ImageDecoder(settings.maxImageBytes(), 4 * settings.imageSize());
     this.split = new HoldoutSplit(settings.holdoutFraction());
@@ -65,6 +73,7 @@ final class FeedbackProcessor implements Processor<String, byte[], String, DeadL
   public void init(ProcessorContext<String, DeadLetter> context) {
     this.context = context;
     recent = context.getStateStore(FeedbackTopology.RECENT_IMAGES_STORE);
+    predictions = context.getStateStore(FeedbackTopology.RECENT_PREDICTIONS_STORE);
     holdout = context.getStateStore(FeedbackTopology.HOLDOUT_STORE);
     fresh = context.getStateStore(FeedbackTopology.FRESH_STORE);
     replay = context.getStateStore(FeedbackTopology.REPLAY_STORE);
@@ -92,6 +101,7 @@ final class FeedbackProcessor implements Processor<String, byte[], String, DeadL
       deadLetter(record, fb.getImageId(), "unknown label '" + fb.getLabel() + "'", null);
       return;
     }
+    scorePrediction(fb.getImageId(), label);
     byte[] pixels;
     try {
       RawImage image = image(fb);
@@ -113,6 +123,22 @@ final class FeedbackProcessor implements Processor<String, byte[], String, DeadL
     addToReplay(label, example);
     labelsSinceRun++;
     maybeTrigger(context.currentSystemTimeMs());
+  }
+
+  /** Tells the live-accuracy listener whether the image's prediction, if still known, was right. */
+  private void scorePrediction(String imageId, int label) {
+    byte[] stamped = predictions.get(imageId);
+    if (stamped == null) {
+      return;
+    }
+    try {
+      Prediction p = predictionSerde.decode(RecentImagesProcessor.unstamp(stamped));
+      if (!p.getTopK().isEmpty()) {
+        live.record(p.getModelVersion(), p.getTopK().get(0).getIndex() == label);
+      }
+    } catch (RuntimeException e) {
+      predictions.delete(imageId); // an unreadable prediction scores nothing
+    }
   }
 
   /** The feedback's own image, else the recent one; null when unknown or expired. */

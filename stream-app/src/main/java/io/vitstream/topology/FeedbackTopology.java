@@ -2,6 +2,7 @@ package io.vitstream.topology;
 
 import io.vitstream.avro.DeadLetter;
 import io.vitstream.feedback.FineTuneRequest;
+import io.vitstream.feedback.LiveFeedback;
 import io.vitstream.serde.SingleObjectAvroSerde;
 import java.util.function.Consumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -18,7 +19,8 @@ import org.apache.kafka.streams.state.Stores;
  * inference application):
  *
  * <pre>
- * images   --> remember (recent-images store, time-limited)
+ * images      --> remember (recent-images store, time-limited)
+ * predictions --> remember (recent-predictions store, time-limited) --> live accuracy, rollback
  * feedback --> join + split --> holdout store | training buffer + replay reservoir --> trigger
  *                 '--> dead-letters (unknown label, unknown or expired image, malformed bytes)
  * </pre>
@@ -28,6 +30,9 @@ import org.apache.kafka.streams.state.Stores;
 public final class FeedbackTopology {
   public static final String IMAGES_SOURCE = "feedback-images-source";
   public static final String FEEDBACK_SOURCE = "feedback-source";
+  public static final String PREDICTIONS_SOURCE = "feedback-predictions-source";
+  public static final String REMEMBER_PREDICTIONS = "remember-predictions";
+  public static final String RECENT_PREDICTIONS_STORE = "recent-predictions";
   public static final String REMEMBER = "remember-images";
   public static final String JOIN = "join-feedback";
   public static final String DEAD_LETTERS_SINK = "feedback-dead-letters-sink";
@@ -47,6 +52,17 @@ public final class FeedbackTopology {
    */
   public static Topology buildFeedbackTopology(
       FeedbackSettings settings, Consumer<FineTuneRequest> onTrigger) {
+    return buildFeedbackTopology(settings, onTrigger, LiveFeedback.NONE);
+  }
+
+  /**
+   * Builds the topology, also telling {@code live} whether each labelled image's prediction was
+   * right (the images, feedback and predictions topics must be co-partitioned).
+   *
+   * @param live receives each labelled prediction's outcome, on a stream thread
+   */
+  public static Topology buildFeedbackTopology(
+      FeedbackSettings settings, Consumer<FineTuneRequest> onTrigger, LiveFeedback live) {
     var topics = settings.topics();
     var deadLetters = new SingleObjectAvroSerde<>(DeadLetter.class);
     Topology t = new Topology();
@@ -58,8 +74,18 @@ public final class FeedbackTopology {
         REMEMBER,
         () -> new RecentImagesProcessor(RECENT_IMAGES_STORE, settings.imageRetention()),
         IMAGES_SOURCE);
-    t.addProcessor(JOIN, () -> new FeedbackProcessor(settings, onTrigger), FEEDBACK_SOURCE);
+    t.addSource(
+        PREDICTIONS_SOURCE,
+        new StringDeserializer(),
+        new ByteArrayDeserializer(),
+        topics.predictions());
+    t.addProcessor(
+        REMEMBER_PREDICTIONS,
+        () -> new RecentImagesProcessor(RECENT_PREDICTIONS_STORE, settings.imageRetention()),
+        PREDICTIONS_SOURCE);
+    t.addProcessor(JOIN, () -> new FeedbackProcessor(settings, onTrigger, live), FEEDBACK_SOURCE);
     t.addStateStore(store(RECENT_IMAGES_STORE), REMEMBER, JOIN);
+    t.addStateStore(store(RECENT_PREDICTIONS_STORE), REMEMBER_PREDICTIONS, JOIN);
     t.addStateStore(store(HOLDOUT_STORE), JOIN);
     t.addStateStore(store(FRESH_STORE), JOIN);
     t.addStateStore(store(REPLAY_STORE), JOIN);

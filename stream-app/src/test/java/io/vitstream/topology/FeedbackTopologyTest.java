@@ -2,9 +2,11 @@ package io.vitstream.topology;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vitstream.avro.ClassScore;
 import io.vitstream.avro.DeadLetter;
 import io.vitstream.avro.Feedback;
 import io.vitstream.avro.ImageEvent;
+import io.vitstream.avro.Prediction;
 import io.vitstream.dataset.FashionMnist;
 import io.vitstream.feedback.FineTuneRequest;
 import io.vitstream.feedback.HoldoutSplit;
@@ -38,14 +40,18 @@ class FeedbackTopologyTest {
       new SingleObjectAvroSerde<>(ImageEvent.class);
   private static final SingleObjectAvroSerde<Feedback> FEEDBACK =
       new SingleObjectAvroSerde<>(Feedback.class);
+  private static final SingleObjectAvroSerde<Prediction> PREDICTIONS =
+      new SingleObjectAvroSerde<>(Prediction.class);
   private static final SingleObjectAvroSerde<DeadLetter> DEAD_LETTERS =
       new SingleObjectAvroSerde<>(DeadLetter.class);
 
   @TempDir Path state;
   private final List<FineTuneRequest> requests = new ArrayList<>();
+  private final List<String> scored = new ArrayList<>();
   private TopologyTestDriver driver;
   private TestInputTopic<String, ImageEvent> images;
   private TestInputTopic<String, byte[]> feedback;
+  private TestInputTopic<String, Prediction> predictions;
   private TestOutputTopic<String, DeadLetter> deadLetters;
 
   @BeforeEach
@@ -66,7 +72,8 @@ class FeedbackTopologyTest {
     props.put(StreamsConfig.STATE_DIR_CONFIG, state.toString());
     driver =
         new TopologyTestDriver(
-            FeedbackTopology.buildFeedbackTopology(settings, requests::add),
+            FeedbackTopology.buildFeedbackTopology(
+                settings, requests::add, (v, hit) -> scored.add("v" + v + ":" + hit)),
             props,
             Instant.ofEpochMilli(0));
     images =
@@ -74,6 +81,9 @@ class FeedbackTopologyTest {
     feedback =
         driver.createInputTopic(
             TopicNames.FEEDBACK, new StringSerializer(), new ByteArraySerializer());
+    predictions =
+        driver.createInputTopic(
+            TopicNames.PREDICTIONS, new StringSerializer(), PREDICTIONS.serializer());
     deadLetters =
         driver.createOutputTopic(
             TopicNames.DEAD_LETTERS, new StringDeserializer(), DEAD_LETTERS.deserializer());
@@ -146,5 +156,35 @@ class FeedbackTopologyTest {
     assertThat(reasons.get(2)).startsWith("malformed feedback");
     assertThat(reasons.get(3)).startsWith("malformed image");
     assertThat(reasons.get(4)).contains("unknown or expired image old");
+  }
+
+  private static Prediction predicted(String id, int version, int index) {
+    return Prediction.newBuilder()
+        .setImageId(id)
+        .setTopK(List.of(new ClassScore(FashionMnist.LABELS.get(index), index, 0.9f)))
+        .setModelName("fm")
+        .setModelVersion(version)
+        .setBatchSize(1)
+        .setEventTime(Instant.ofEpochMilli(1))
+        .setInferenceTimeMs(1)
+        .setOutputTime(Instant.ofEpochMilli(2))
+        .build();
+  }
+
+  @Test
+  void shouldScoreEachLabelledPredictionForItsModelVersion() {
+    // Given two predictions by version 3, one right (Coat is 4) and one wrong
+    images.pipeInput("a", TestImages.encoded("a", TestImages.png(28, 28, 1)));
+    images.pipeInput("b", TestImages.encoded("b", TestImages.png(28, 28, 2)));
+    predictions.pipeInput("a", predicted("a", 3, 4));
+    predictions.pipeInput("b", predicted("b", 3, 7));
+
+    // When both are labelled Coat, and an image without a prediction too
+    feedback.pipeInput("a", label("a", "Coat", null));
+    feedback.pipeInput("b", label("b", "Coat", null));
+    feedback.pipeInput("c", label("c", "Coat", TestImages.png(28, 28, 3)));
+
+    // Then the live-accuracy listener hears one hit and one miss of version 3
+    assertThat(scored).containsExactly("v3:true", "v3:false");
   }
 }
