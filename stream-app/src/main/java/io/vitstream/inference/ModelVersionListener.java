@@ -13,6 +13,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -155,10 +156,20 @@ public final class ModelVersionListener implements AutoCloseable {
     props.remove(ConsumerConfig.GROUP_ID_CONFIG);
     var values = new SingleObjectAvroSerde<>(ModelVersion.class).deserializer();
     consumer = new KafkaConsumer<>(props, new StringDeserializer(), values);
-    List<TopicPartition> partitions =
-        consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
-            .map(p -> new TopicPartition(p.topic(), p.partition()))
-            .toList();
+    List<TopicPartition> partitions;
+    try {
+      partitions =
+          consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
+              .map(p -> new TopicPartition(p.topic(), p.partition()))
+              .toList();
+    } catch (KafkaException e) {
+      partitions = List.of();
+    }
+    if (partitions.isEmpty()) {
+      LOG.warn("topic {} not found: the served model will not be swapped", topic);
+      consumer.close();
+      return;
+    }
     consumer.assign(partitions);
     consumer.seekToEnd(partitions);
     partitions.forEach(consumer::position); // fixes the start before catching up
