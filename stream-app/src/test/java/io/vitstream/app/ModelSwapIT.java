@@ -107,16 +107,29 @@ class ModelSwapIT {
                   for (int from = 0; from < n; from += 20) {
                     Clients.publish(
                         kafka.bootstrapServers(), topics.images(), images("s", from, from + 20));
-                    Thread.sleep(20);
+                    Thread.sleep(50);
                   }
                 } catch (Exception e) {
                   throw new IllegalStateException(e);
                 }
               });
-      Thread.sleep(400);
+      Clients.readCommitted(
+          kafka.bootstrapServers(),
+          topics.predictions(),
+          PREDICTIONS.deserializer(),
+          100,
+          Duration.ZERO,
+          Duration.ofSeconds(60)); // a quarter of the images are through
       store.promote(NAME, v2);
       announce(topics.modelVersions(), TinyModels.event(NAME, v2, ModelStatus.PROMOTED));
       load.get();
+      long deadline = System.currentTimeMillis() + 60_000;
+      while (slot.peek().version() != v2 && System.currentTimeMillis() < deadline) {
+        Thread.sleep(50);
+      }
+      // and a tail after the swap, so that version 2 is seen even if the swap came late
+      Clients.publish(kafka.bootstrapServers(), topics.images(), images("t", 0, 20));
+      int total = n + 20;
 
       // Then read_committed sees one prediction per image
       var out =
@@ -124,20 +137,30 @@ class ModelSwapIT {
               kafka.bootstrapServers(),
               topics.predictions(),
               PREDICTIONS.deserializer(),
-              n,
+              total,
               Duration.ofSeconds(2),
               Duration.ofSeconds(120));
       Map<String, Long> perId =
           out.stream().collect(Collectors.groupingBy(ConsumerRecord::key, Collectors.counting()));
-      assertThat(perId).hasSize(n);
+      assertThat(perId).hasSize(total);
       assertThat(perId.values()).allMatch(count -> count == 1L);
 
       // And, in output order, version 1 until the swap and version 2 after it
       List<Integer> versions = out.stream().map(r -> r.value().getModelVersion()).toList();
       assertThat(versions).contains(1, v2);
+      assertThat(versions.indexOf(v2)).isGreaterThanOrEqualTo(100);
       int firstNew = versions.indexOf(v2);
       assertThat(versions.subList(firstNew, versions.size())).containsOnly(v2);
       assertThat(slot.peek().version()).isEqualTo(v2);
+      assertThat(out.subList(out.size() - 20, out.size()))
+          .allSatisfy(r -> assertThat(r.key()).startsWith("t"));
+
+      // The pause: output time from the last version-1 prediction to the first version-2 one
+      long pause =
+          out.get(firstNew).value().getOutputTime().toEpochMilli()
+              - out.get(firstNew - 1).value().getOutputTime().toEpochMilli();
+      System.out.printf(
+          "swap pause %d ms (version 1 until output %d of %d)%n", pause, firstNew, total);
     }
   }
 
