@@ -7,6 +7,7 @@ import io.vitstream.avro.Prediction;
 import io.vitstream.dataset.LabeledImages;
 import io.vitstream.feedback.FineTuneRequest;
 import io.vitstream.feedback.HoldoutSplit;
+import io.vitstream.feedback.LiveAccuracy;
 import io.vitstream.feedback.LiveFeedback;
 import io.vitstream.image.ImageDecoder;
 import io.vitstream.image.RawImage;
@@ -59,6 +60,9 @@ final class FeedbackProcessor implements Processor<String, byte[], String, DeadL
   private int labelsSinceRun;
   private long lastRunMs;
   private String lastOffset = "none";
+  private int liveVersion = -1;
+  private LiveAccuracy liveWindow;
+  private double baseline = Double.NaN;
 
   FeedbackProcessor(
       FeedbackSettings settings, Consumer<FineTuneRequest> onTrigger, LiveFeedback live) {
@@ -134,10 +138,28 @@ final class FeedbackProcessor implements Processor<String, byte[], String, DeadL
     try {
       Prediction p = predictionSerde.decode(RecentImagesProcessor.unstamp(stamped));
       if (!p.getTopK().isEmpty()) {
-        live.record(p.getModelVersion(), p.getTopK().get(0).getIndex() == label);
+        boolean hit = p.getTopK().get(0).getIndex() == label;
+        live.record(p.getModelVersion(), hit);
+        watch(p.getModelVersion(), hit);
       }
     } catch (RuntimeException e) {
       predictions.delete(imageId); // an unreadable prediction scores nothing
+    }
+  }
+
+  /**
+   * Keeps the live accuracy of the newest version seen; its first full window sets the baseline the
+   * trigger compares against.
+   */
+  private void watch(int version, boolean hit) {
+    if (version != liveVersion) {
+      liveVersion = version;
+      liveWindow = new LiveAccuracy(settings.liveWindow());
+      baseline = Double.NaN;
+    }
+    liveWindow.record(hit);
+    if (Double.isNaN(baseline) && liveWindow.count() == settings.liveWindow()) {
+      baseline = liveWindow.accuracy();
     }
   }
 
@@ -191,7 +213,7 @@ final class FeedbackProcessor implements Processor<String, byte[], String, DeadL
     var reason =
         settings
             .trigger()
-            .reason(labelsSinceRun, Duration.ofMillis(nowMs - lastRunMs), Double.NaN, Double.NaN);
+            .reason(labelsSinceRun, Duration.ofMillis(nowMs - lastRunMs), baseline, liveNow());
     if (reason.isEmpty()) {
       return;
     }
@@ -203,7 +225,17 @@ final class FeedbackProcessor implements Processor<String, byte[], String, DeadL
     String feedback = reason.get() + "; " + freshKeys.size() + " labels up to " + lastOffset;
     labelsSinceRun = 0;
     lastRunMs = nowMs;
+    if (liveWindow != null) { // the next full window is the new baseline
+      liveWindow = new LiveAccuracy(settings.liveWindow());
+      baseline = Double.NaN;
+    }
     onTrigger.accept(new FineTuneRequest(freshImages, replayImages, holdoutImages, feedback));
+  }
+
+  private double liveNow() {
+    return liveWindow != null && liveWindow.count() == settings.liveWindow()
+        ? liveWindow.accuracy()
+        : Double.NaN;
   }
 
   private LabeledImages examples(

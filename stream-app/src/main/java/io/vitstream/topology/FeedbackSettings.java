@@ -15,6 +15,8 @@ import java.util.List;
  * @param holdoutFraction the share of image ids held out, in [0, 1)
  * @param replayPerClass the replay reservoir's size per class
  * @param trigger when a fine-tuning run fires
+ * @param liveWindow labelled predictions in the live accuracy the trigger watches; the accuracy of
+ *     a version's first full window is its baseline
  * @param maxImageBytes the largest accepted image payload
  */
 public record FeedbackSettings(
@@ -25,11 +27,16 @@ public record FeedbackSettings(
     double holdoutFraction,
     int replayPerClass,
     TriggerPolicy trigger,
+    int liveWindow,
     int maxImageBytes) {
 
   public FeedbackSettings {
     labels = List.copyOf(labels);
-    if (labels.isEmpty() || labels.size() > 256 || imageSize < 1 || replayPerClass < 1) {
+    if (labels.isEmpty()
+        || labels.size() > 256
+        || imageSize < 1
+        || replayPerClass < 1
+        || liveWindow < 1) {
       throw new IllegalArgumentException(
           "need 1..256 labels, a positive image size and replay size");
     }

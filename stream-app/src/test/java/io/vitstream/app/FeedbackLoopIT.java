@@ -108,6 +108,7 @@ class FeedbackLoopIT {
             0.3,
             20,
             new TriggerPolicy(100, Duration.ofHours(1), 0.5, 1),
+            50,
             1 << 20);
     TrainingConfig recipe =
         TrainingConfig.builder()

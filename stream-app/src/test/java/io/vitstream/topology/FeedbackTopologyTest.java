@@ -36,6 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class FeedbackTopologyTest {
   private static final double HOLDOUT = 0.3;
+  private static final int LIVE_WINDOW = 4;
   private static final SingleObjectAvroSerde<ImageEvent> IMAGES =
       new SingleObjectAvroSerde<>(ImageEvent.class);
   private static final SingleObjectAvroSerde<Feedback> FEEDBACK =
@@ -56,6 +57,10 @@ class FeedbackTopologyTest {
 
   @BeforeEach
   void start() {
+    open(new TriggerPolicy(5, Duration.ofHours(1), 0.5, 1));
+  }
+
+  private void open(TriggerPolicy trigger) {
     var settings =
         new FeedbackSettings(
             TopicNames.defaults(),
@@ -64,7 +69,8 @@ class FeedbackTopologyTest {
             Duration.ofMinutes(1),
             HOLDOUT,
             3,
-            new TriggerPolicy(5, Duration.ofHours(1), 0.5, 1),
+            trigger,
+            LIVE_WINDOW,
             1 << 20);
     Properties props = new Properties();
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, "feedback-test");
@@ -186,5 +192,29 @@ class FeedbackTopologyTest {
 
     // Then the live-accuracy listener hears one hit and one miss of version 3
     assertThat(scored).containsExactly("v3:true", "v3:false");
+  }
+
+  @Test
+  void shouldTriggerWhenLiveAccuracyFallsBelowItsBaseline() {
+    // Given a trigger that fires only on a live accuracy drop of 0.5 (not on 100 labels)
+    stop();
+    open(new TriggerPolicy(100, Duration.ofHours(1), 0.5, 1));
+
+    // When version 1 is right on its first 4 labelled predictions, then wrong on the next 4
+    for (int i = 0; i < 8; i++) {
+      String id = "p" + i;
+      images.pipeInput(id, TestImages.encoded(id, TestImages.png(28, 28, i)));
+      predictions.pipeInput(id, predicted(id, 1, i < 4 ? 4 : 7));
+      feedback.pipeInput(id, label(id, "Coat", null));
+    }
+    driver.advanceWallClockTime(Duration.ofSeconds(2));
+
+    // Then one run fires, for the drop
+    assertThat(requests)
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.feedback()).contains("live accuracy", "fell below 1.000");
+            });
   }
 }
