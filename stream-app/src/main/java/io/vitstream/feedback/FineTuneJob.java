@@ -17,6 +17,7 @@ import io.vitstream.training.TrainingResult;
 import io.vitstream.training.VitTrainer;
 import io.vitstream.vit.Precision;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -153,7 +154,9 @@ public final class FineTuneJob implements AutoCloseable {
                 .setSha256(store.manifest(name, version).sha256())
                 .build();
       }
-      event.setMetrics(metricsMap(metrics));
+      Map<String, Double> eventMetrics = new HashMap<>(metricsMap(metrics));
+      eventMetrics.put("training_seconds", result.trainingSeconds());
+      event.setMetrics(eventMetrics);
       return emit(event, Optional.of(metrics), result.trainingSeconds());
     }
   }

@@ -161,6 +161,9 @@ class FeedbackLoopIT {
       assertThat(promoted).isNotEmpty();
       assertThat(promoted.get(0).value().getStatus()).isEqualTo(ModelStatus.PROMOTED);
       assertThat(promoted.get(0).value().getParentVersion()).isEqualTo(1);
+      System.out.printf(
+          "fine-tune: %s; metrics %s%n",
+          promoted.get(0).value().getReason(), promoted.get(0).value().getMetrics());
       long deadline = System.currentTimeMillis() + 60_000;
       while (slot.peek().version() != 2 && System.currentTimeMillis() < deadline) {
         Thread.sleep(100);

@@ -104,6 +104,7 @@ class FineTuneJobTest {
 
     // Then the candidate does better on held-out inverted images and is promoted as version 2
     var m = out.metrics().orElseThrow();
+    System.out.printf("inverted fine-tune: %s in %.1f s%n", m, out.trainingSeconds());
     assertThat(m.candidateHoldout()).isGreaterThan(m.championHoldout() + 0.1);
     assertThat(out.promoted()).isTrue();
     assertThat(store.promoted(NAME)).hasValue(2);
