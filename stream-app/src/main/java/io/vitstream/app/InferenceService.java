@@ -2,16 +2,19 @@ package io.vitstream.app;
 
 import io.vitstream.inference.BatchClassifier;
 import io.vitstream.inference.BatchShapes;
+import io.vitstream.inference.ModelSlot;
+import io.vitstream.inference.ModelVersionListener;
 import io.vitstream.inference.ServingModel;
 import io.vitstream.kafka.TopicAdmin;
 import io.vitstream.runtime.Djl;
+import io.vitstream.store.ModelStore;
 import io.vitstream.topology.DeadLetterDeserializationHandler;
 import io.vitstream.topology.InferenceTopology;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -27,6 +30,10 @@ import org.slf4j.LoggerFactory;
  * threads next to the stream threads, warms the model up on every batch shape, then starts Kafka
  * Streams. Closing leaves the consumer group, so a restart does not wait for the session timeout.
  * The model is the caller's: it must stay open until this service is closed.
+ *
+ * <p>Given a model store, the service also follows the {@code model-versions} topic and hot-swaps
+ * the model in its {@link ModelSlot} when another version is promoted or rolled back to (see {@link
+ * ModelVersionListener}).
  */
 public final class InferenceService implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(InferenceService.class);
@@ -41,12 +48,25 @@ public final class InferenceService implements AutoCloseable {
   static final int MAX_POLL_INTERVAL_MS = 300_000;
 
   private final AppConfig config;
-  private final AtomicReference<ServingModel> model;
+  private final ModelSlot<ServingModel> slot;
+  private final Optional<ModelStore> store;
   private KafkaStreams streams;
+  private ModelVersionListener listener;
 
+  /** Serves one model, never swapped; the caller closes it after this service. */
   public InferenceService(AppConfig config, ServingModel model) {
+    this(config, new ModelSlot<>(model), Optional.empty());
+  }
+
+  /**
+   * Serves the model in {@code slot} and, given a store, swaps in the versions that {@code
+   * model-versions} announces. The slot stays the caller's: close it after this service.
+   */
+  public InferenceService(
+      AppConfig config, ModelSlot<ServingModel> slot, Optional<ModelStore> store) {
     this.config = config;
-    this.model = new AtomicReference<>(model);
+    this.slot = slot;
+    this.store = store;
   }
 
   /** The Streams configuration: tuned defaults, then the pass-through keys of the config file. */
@@ -96,8 +116,18 @@ public final class InferenceService implements AutoCloseable {
     }
     Djl.setIntraOpThreads(config.intraOpThreads());
     var shapes = new BatchShapes(config.inference().batch().maxBatchSize());
-    new BatchClassifier(shapes, 1).warmUp(model.get());
-    Topology topology = InferenceTopology.buildInferenceTopology(config.inference(), model::get);
+    new BatchClassifier(shapes, 1).warmUp(slot.peek());
+    if (store.isPresent()) {
+      listener =
+          new ModelVersionListener(
+              store.get(),
+              slot,
+              shapes,
+              config.clientConfig(),
+              config.inference().topics().modelVersions());
+      listener.start();
+    }
+    Topology topology = InferenceTopology.buildInferenceTopology(config.inference(), slot);
     streams = new KafkaStreams(topology, streamsProperties(config));
     streams.start();
   }
@@ -133,6 +163,10 @@ public final class InferenceService implements AutoCloseable {
    */
   @Override
   public synchronized void close() {
+    if (listener != null) {
+      listener.close();
+      listener = null;
+    }
     if (streams != null) {
       streams.close(
           CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)

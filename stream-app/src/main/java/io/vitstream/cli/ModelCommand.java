@@ -13,7 +13,8 @@ import picocli.CommandLine.Command;
       BenchCommand.class,
       ListCommand.class,
       PromoteCommand.class,
-      RollbackCommand.class
+      RollbackCommand.class,
+      LineageCommand.class
     })
 final class ModelCommand implements Runnable {
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;

@@ -3,10 +3,13 @@ package io.vitstream.cli;
 import io.vitstream.app.AppConfig;
 import io.vitstream.app.ConfigKeys;
 import io.vitstream.app.InferenceService;
+import io.vitstream.inference.ModelSlot;
 import io.vitstream.inference.ServingModel;
+import io.vitstream.store.ModelStore;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -49,9 +52,16 @@ final class RunCommand implements Callable<Integer> {
                   awaitQuietly(closed); // let the service leave the group before the JVM exits
                 },
                 "run-shutdown"));
-    try (ServingModel model = DefaultModel.provider(config).load();
-        InferenceService service = new InferenceService(config, model)) {
+    // Without a checkpoint the model comes from the store, and promotions announced on
+    // model-versions are swapped in.
+    Optional<ModelStore> store =
+        config.model().checkpoint().isEmpty()
+            ? Optional.of(ModelStore.open(CliPaths.defaultStore()))
+            : Optional.empty();
+    try (ModelSlot<ServingModel> slot = new ModelSlot<>(DefaultModel.provider(config).load());
+        InferenceService service = new InferenceService(config, slot, store)) {
       service.start();
+      ServingModel model = slot.peek();
       spec.commandLine()
           .getOut()
           .printf(

@@ -41,7 +41,7 @@ final class DecodeProcessor implements Processor<String, ReceivedImage, String, 
     }
     ImageEvent event = record.value().event();
     try {
-      RawImage image = decode(event);
+      RawImage image = decode(decoder, event);
       var decoded =
           new DecodedImage(event.getImageId(), event.getEventTime().toEpochMilli(), image);
       context.forward(record.withValue(decoded), imagesChild);
@@ -62,7 +62,8 @@ final class DecodeProcessor implements Processor<String, ReceivedImage, String, 
     }
   }
 
-  private RawImage decode(ImageEvent event) {
+  /** The pixels of an event; throws BadImageException for a bad image. */
+  static RawImage decode(ImageDecoder decoder, ImageEvent event) {
     if (event.getEncoded() != null) {
       return decoder.decode(bytes(event.getEncoded()));
     }

@@ -7,9 +7,9 @@ import io.vitstream.batching.MicroBatching;
 import io.vitstream.image.ImageDecoder;
 import io.vitstream.inference.BatchClassifier;
 import io.vitstream.inference.BatchShapes;
+import io.vitstream.inference.ModelSlot;
 import io.vitstream.inference.ServingModel;
 import io.vitstream.serde.SingleObjectAvroSerde;
-import java.util.function.Supplier;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -45,11 +45,12 @@ public final class InferenceTopology {
    * Builds the topology. Nothing is connected or loaded here.
    *
    * @param settings topics, batch policy and image limits; may not be null
-   * @param model the model to serve, asked for once per record and per batch, so that a new version
-   *     can be swapped in behind it; shared by all stream threads
+   * @param model the slot of the model to serve; each batch leases the model in it, so a new
+   *     version swapped in takes effect at the next batch; shared by all stream threads; may not be
+   *     null
    */
   public static Topology buildInferenceTopology(
-      InferenceSettings settings, Supplier<ServingModel> model) {
+      InferenceSettings settings, ModelSlot<ServingModel> model) {
     var topics = settings.topics();
     var images = new SingleObjectAvroSerde<>(ImageEvent.class);
     var predictions = new SingleObjectAvroSerde<>(Prediction.class);

@@ -4,26 +4,35 @@ import io.vitstream.avro.ClassScore;
 import io.vitstream.avro.Prediction;
 import io.vitstream.batching.BatchHandler;
 import io.vitstream.inference.BatchClassifier;
+import io.vitstream.inference.ModelSlot;
 import io.vitstream.inference.ServingModel;
 import io.vitstream.inference.TopK;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Supplier;
 
-/** The batch call: one forward pass of the served model, one Prediction per input. */
+/**
+ * The batch call: one forward pass of the served model, one Prediction per input. The batch holds a
+ * lease on the model for its whole pass, so a swap takes effect at the next batch and the old
+ * model's memory is freed only after this one is done.
+ */
 final class PredictBatch implements BatchHandler<ModelInput, Prediction> {
-  private final Supplier<ServingModel> model;
+  private final ModelSlot<ServingModel> model;
   private final BatchClassifier classifier;
 
-  PredictBatch(Supplier<ServingModel> model, BatchClassifier classifier) {
+  PredictBatch(ModelSlot<ServingModel> model, BatchClassifier classifier) {
     this.model = model;
     this.classifier = classifier;
   }
 
   @Override
   public List<Prediction> handle(List<ModelInput> batch, long wallClockMs) {
-    ServingModel serving = model.get();
+    try (ModelSlot.Lease<ServingModel> lease = model.acquire()) {
+      return predict(lease.model(), batch, wallClockMs);
+    }
+  }
+
+  private List<Prediction> predict(ServingModel serving, List<ModelInput> batch, long wallClockMs) {
     List<float[]> inputs = new ArrayList<>(batch.size());
     batch.forEach(in -> inputs.add(in.values()));
     BatchClassifier.Result result = classifier.classify(serving, inputs);

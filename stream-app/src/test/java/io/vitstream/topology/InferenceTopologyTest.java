@@ -10,6 +10,7 @@ import io.vitstream.avro.ImageEvent;
 import io.vitstream.avro.Prediction;
 import io.vitstream.inference.BatchClassifier;
 import io.vitstream.inference.BatchShapes;
+import io.vitstream.inference.ModelSlot;
 import io.vitstream.inference.ServingModel;
 import io.vitstream.kafka.TopicNames;
 import io.vitstream.serde.SingleObjectAvroSerde;
@@ -75,7 +76,7 @@ class InferenceTopologyTest {
       Properties props = InferenceService.streamsProperties(config);
       driver =
           new TopologyTestDriver(
-              InferenceTopology.buildInferenceTopology(config.inference(), () -> model),
+              InferenceTopology.buildInferenceTopology(config.inference(), new ModelSlot<>(model)),
               props,
               Instant.ofEpochMilli(0));
       images =

@@ -1,0 +1,216 @@
+package io.vitstream.inference;
+
+import io.vitstream.avro.ModelStatus;
+import io.vitstream.avro.ModelVersion;
+import io.vitstream.serde.SingleObjectAvroSerde;
+import io.vitstream.store.ModelStore;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Swaps the served model when the {@code model-versions} topic says another version of it was
+ * promoted or rolled back to. The version is loaded from the model store (its sha256 checked),
+ * warmed up on every batch shape, then installed in the {@link ModelSlot}; the batches in flight
+ * finish on the old model, whose memory is freed after them. A version that cannot be loaded is
+ * logged in one line and the old model keeps serving.
+ *
+ * <p>The listener runs its own consumer thread, outside any consumer group: every instance sees
+ * every event. It starts at the end of the topic and then catches up once from the store's promoted
+ * pointer, so a promotion made before it started is not missed and an old event is not replayed.
+ */
+public final class ModelVersionListener implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(ModelVersionListener.class);
+
+  private final ModelStore store;
+  private final ModelSlot<ServingModel> slot;
+  private final BatchClassifier warmer;
+  private final Map<String, Object> clientConfig;
+  private final String topic;
+  private final AtomicBoolean running = new AtomicBoolean();
+  private KafkaConsumer<String, ModelVersion> consumer;
+  private Thread thread;
+
+  /**
+   * @param store where versions are loaded from
+   * @param slot the slot to swap; the model in it names the model listened for
+   * @param shapes the batch shapes to warm up
+   * @param clientConfig Kafka client settings (bootstrap servers, security)
+   * @param topic the model-versions topic
+   */
+  public ModelVersionListener(
+      ModelStore store,
+      ModelSlot<ServingModel> slot,
+      BatchShapes shapes,
+      Map<String, Object> clientConfig,
+      String topic) {
+    this.store = store;
+    this.slot = slot;
+    this.warmer = new BatchClassifier(shapes, 1);
+    this.clientConfig = Map.copyOf(clientConfig);
+    this.topic = topic;
+  }
+
+  /**
+   * The version an event asks this instance to serve, or empty when it asks for nothing: another
+   * model, a candidate or rejected version, or the version already serving.
+   */
+  public OptionalInt versionToServe(ModelVersion event) {
+    ServingModel serving = slot.peek();
+    boolean serves =
+        event.getStatus() == ModelStatus.PROMOTED || event.getStatus() == ModelStatus.ROLLED_BACK;
+    if (!serves
+        || !event.getModelName().equals(serving.name())
+        || event.getVersion() == serving.version()) {
+      return OptionalInt.empty();
+    }
+    return OptionalInt.of(event.getVersion());
+  }
+
+  /**
+   * Serves the version an event asks for, if any.
+   *
+   * @return whether the model was swapped
+   */
+  public boolean apply(ModelVersion event) {
+    OptionalInt version = versionToServe(event);
+    return version.isPresent() && swapTo(version.getAsInt());
+  }
+
+  /**
+   * Loads, warms up and installs a version of the served model.
+   *
+   * @return false, after one log line, when it cannot be loaded; the old model keeps serving
+   */
+  public boolean swapTo(int version) {
+    ServingModel old = slot.peek();
+    ServingModel next;
+    try {
+      var provider =
+          new StoreModelProvider(
+              store,
+              old.name(),
+              OptionalInt.of(version),
+              old.model().device(),
+              old.model().precision());
+      next = provider.load();
+    } catch (RuntimeException e) {
+      LOG.warn(
+          "not serving {}:{}, keeping v{}: {}", old.name(), version, old.version(), e.getMessage());
+      return false;
+    }
+    try {
+      long t0 = System.nanoTime();
+      warmer.warmUp(next);
+      slot.swap(next);
+      LOG.info(
+          "serving {}:{} (was v{}; warm-up {} ms)",
+          next.name(),
+          next.version(),
+          old.version(),
+          (System.nanoTime() - t0) / 1_000_000);
+      return true;
+    } catch (RuntimeException e) {
+      next.close();
+      LOG.warn(
+          "not serving {}:{}, keeping v{}: {}", old.name(), version, old.version(), e.getMessage());
+      return false;
+    }
+  }
+
+  /** Swaps to the store's promoted version if it is not the one serving. */
+  public boolean catchUp() {
+    ServingModel serving = slot.peek();
+    OptionalInt promoted;
+    try {
+      promoted = store.promoted(serving.name());
+    } catch (RuntimeException e) {
+      LOG.warn("cannot read the promoted version of {}: {}", serving.name(), e.getMessage());
+      return false;
+    }
+    return promoted.isPresent()
+        && promoted.getAsInt() != serving.version()
+        && swapTo(promoted.getAsInt());
+  }
+
+  /** Positions at the end of the topic, catches up from the store, then listens on a thread. */
+  public synchronized void start() {
+    if (thread != null) {
+      throw new IllegalStateException("already started");
+    }
+    Map<String, Object> props = new HashMap<>(clientConfig);
+    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    props.remove(ConsumerConfig.GROUP_ID_CONFIG);
+    var values = new SingleObjectAvroSerde<>(ModelVersion.class).deserializer();
+    consumer = new KafkaConsumer<>(props, new StringDeserializer(), values);
+    List<TopicPartition> partitions;
+    try {
+      partitions =
+          consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
+              .map(p -> new TopicPartition(p.topic(), p.partition()))
+              .toList();
+    } catch (KafkaException e) {
+      partitions = List.of();
+    }
+    if (partitions.isEmpty()) {
+      LOG.warn("topic {} not found: the served model will not be swapped", topic);
+      consumer.close();
+      return;
+    }
+    consumer.assign(partitions);
+    consumer.seekToEnd(partitions);
+    partitions.forEach(consumer::position); // fixes the start before catching up
+    catchUp();
+    running.set(true);
+    thread = new Thread(this::run, "model-version-listener");
+    thread.setDaemon(true);
+    thread.start();
+  }
+
+  private void run() {
+    try {
+      while (running.get()) {
+        for (ConsumerRecord<String, ModelVersion> r : consumer.poll(Duration.ofMillis(500))) {
+          if (r.value() != null) {
+            apply(r.value());
+          }
+        }
+      }
+    } catch (WakeupException e) {
+      // closing
+    } catch (RuntimeException e) {
+      LOG.error("model-version listener stopped; the current model keeps serving", e);
+    } finally {
+      consumer.close(Duration.ofSeconds(5));
+    }
+  }
+
+  /** Stops listening; the slot and its model stay with their owner. */
+  @Override
+  public synchronized void close() {
+    if (thread == null) {
+      return;
+    }
+    running.set(false);
+    consumer.wakeup();
+    try {
+      thread.join(10_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    thread = null;
+  }
+}

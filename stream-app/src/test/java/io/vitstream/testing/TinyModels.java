@@ -1,0 +1,61 @@
+package io.vitstream.testing;
+
+import ai.djl.Device;
+import io.vitstream.avro.ModelStatus;
+import io.vitstream.avro.ModelVersion;
+import io.vitstream.dataset.FashionMnist;
+import io.vitstream.image.Preprocessing;
+import io.vitstream.runtime.Djl;
+import io.vitstream.store.ModelCandidate;
+import io.vitstream.store.ModelManifest;
+import io.vitstream.store.ModelStore;
+import io.vitstream.vit.Precision;
+import io.vitstream.vit.ViTConfig;
+import io.vitstream.vit.VitModel;
+import java.time.Instant;
+import java.util.List;
+
+/** Tiny seeded Fashion-MNIST-shaped models published to a store, and their lifecycle events. */
+public final class TinyModels {
+  /** 28 x 28 gray, patch 7, width 16, one block: milliseconds per batch. */
+  public static final ViTConfig TINY =
+      ViTConfig.builder()
+          .imageSize(28)
+          .channels(1)
+          .patchSize(7)
+          .width(16)
+          .depth(1)
+          .heads(2)
+          .mlpSize(32)
+          .numClasses(10)
+          .build();
+
+  private TinyModels() {}
+
+  /** Publishes a seeded random tiny model as the next version of {@code name}. */
+  public static int publish(ModelStore store, String name, int seed, int parent) {
+    Djl.setSeed(seed);
+    try (VitModel model = VitModel.create(TINY, Device.cpu(), Precision.FP32)) {
+      model.parameters().get("head.weight").getArray().addi(0.05f * seed);
+      return store.publish(name, model, candidate(parent));
+    }
+  }
+
+  /** What a test publishes with a model. */
+  public static ModelCandidate candidate(int parent) {
+    var metrics = new ModelManifest.Metrics(0.1, 10, List.of(), List.of(), List.of());
+    var provenance = new ModelManifest.Provenance("test", 1, 42, "test", 0.1, "none");
+    return new ModelCandidate(
+        FashionMnist.LABELS, Preprocessing.fashionMnist(), metrics, provenance, parent);
+  }
+
+  /** A lifecycle event. */
+  public static ModelVersion event(String name, int version, ModelStatus status) {
+    return ModelVersion.newBuilder()
+        .setModelName(name)
+        .setVersion(version)
+        .setStatus(status)
+        .setEventTime(Instant.now())
+        .build();
+  }
+}
