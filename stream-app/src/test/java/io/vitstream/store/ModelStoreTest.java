@@ -9,6 +9,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.vitstream.image.Preprocessing;
 import io.vitstream.runtime.Djl;
+import io.vitstream.testing.TinyModels;
 import io.vitstream.vit.ActivationSink;
 import io.vitstream.vit.Precision;
 import io.vitstream.vit.ViTConfig;
@@ -25,17 +26,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class ModelStoreTest {
-  private static final ViTConfig TINY =
-      ViTConfig.builder()
-          .imageSize(28)
-          .channels(1)
-          .patchSize(7)
-          .width(16)
-          .depth(1)
-          .heads(2)
-          .mlpSize(32)
-          .numClasses(10)
-          .build();
+  private static final ViTConfig TINY = TinyModels.TINY;
   private static final List<String> LABELS =
       List.of("a", "b", "c", "d", "e", "f", "g", "h", "i", "j");
 

@@ -12,6 +12,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import io.vitstream.runtime.Djl;
+import io.vitstream.testing.TinyModels;
 import io.vitstream.vit.Precision;
 import io.vitstream.vit.ViTConfig;
 import io.vitstream.vit.VitModel;
@@ -32,17 +33,7 @@ class GradientClipperTest {
 
   @Test
   void shouldScaleAllGradientsToTheGlobalNorm() {
-    ViTConfig config =
-        ViTConfig.builder()
-            .imageSize(28)
-            .channels(1)
-            .patchSize(7)
-            .width(16)
-            .depth(1)
-            .heads(2)
-            .mlpSize(32)
-            .numClasses(10)
-            .build();
+    ViTConfig config = TinyModels.TINY;
     Djl.setSeed(5);
     try (VitModel model = VitModel.create(config, Device.cpu(), Precision.FP32);
         NDManager batch = model.newBatchManager()) {
