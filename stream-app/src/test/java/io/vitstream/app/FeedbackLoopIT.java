@@ -38,6 +38,7 @@ import java.util.OptionalInt;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -146,7 +147,7 @@ class FeedbackLoopIT {
 
       // When 200 inverted images are classified and all get their true label as feedback
       Clients.publish(kafka.bootstrapServers(), topics.images(), events("f", inverted, 0, 200));
-      Thread.sleep(3000); // the feedback app has seen the images
+      Clients.awaitCommitted(kafka.bootstrapServers(), "it-loop-feedback", topics.images(), 200);
       sendFeedback(topics.feedback(), inverted, "f");
 
       // Then a promotion event arrives for version 2 and the service serves it
@@ -164,11 +165,9 @@ class FeedbackLoopIT {
       System.out.printf(
           "fine-tune: %s; metrics %s%n",
           promoted.get(0).value().getReason(), promoted.get(0).value().getMetrics());
-      long deadline = System.currentTimeMillis() + 60_000;
-      while (slot.peek().version() != 2 && System.currentTimeMillis() < deadline) {
-        Thread.sleep(100);
-      }
-      assertThat(slot.peek().version()).isEqualTo(2);
+      Awaitility.await("version 2 serving")
+          .atMost(Duration.ofSeconds(60))
+          .until(() -> slot.peek().version() == 2);
       assertThat(store.manifest(ShippedModel.NAME, 2).parentVersion()).isEqualTo(1);
 
       // And new images are predicted by version 2

@@ -18,13 +18,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.GroupState;
-import org.apache.kafka.common.errors.GroupIdNotFoundException;
 import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -142,7 +138,7 @@ class InferenceServiceIT {
       first.awaitRunning(Duration.ofSeconds(60));
       Clients.publish(kafka.bootstrapServers(), images, images("b", 10));
       // the input offsets get committed while the images sit in the buffer
-      awaitCommitted(buffering.applicationId(), images, 10);
+      Clients.awaitCommitted(kafka.bootstrapServers(), buffering.applicationId(), images, 10);
     }
     assertThat(
             Clients.readCommitted(
@@ -196,9 +192,9 @@ class InferenceServiceIT {
             .redirectOutput(logs.resolve("child.log").toFile())
             .start();
     try {
-      awaitMembers("it-crash", 1);
+      Clients.awaitMembers(kafka.bootstrapServers(), "it-crash", 1);
       Clients.publish(kafka.bootstrapServers(), images, images("k", 10));
-      awaitCommitted("it-crash", images, 10);
+      Clients.awaitCommitted(kafka.bootstrapServers(), "it-crash", images, 10);
     } finally {
       // When it is killed (SIGKILL: no close, no flush, no leaving the group)
       child.destroyForcibly().waitFor();
@@ -222,48 +218,6 @@ class InferenceServiceIT {
               Duration.ofSeconds(120));
       assertExactlyOnce(out, 32);
       assertThat(out).extracting(ConsumerRecord::key).contains("k0", "k9", "m0", "m21");
-    }
-  }
-
-  /** Waits until a Streams app's consumer group is stable with {@code n} members. */
-  private static void awaitMembers(String group, int n) throws Exception {
-    try (var admin =
-        Admin.create(Map.<String, Object>of("bootstrap.servers", kafka.bootstrapServers()))) {
-      long deadline = System.currentTimeMillis() + 90_000;
-      while (System.currentTimeMillis() < deadline) {
-        try {
-          var d = admin.describeConsumerGroups(List.of(group)).all().get().get(group);
-          if (d.groupState() == GroupState.STABLE && d.members().size() == n) {
-            return;
-          }
-        } catch (ExecutionException e) {
-          if (!(e.getCause() instanceof GroupIdNotFoundException)) {
-            throw e;
-          }
-        }
-        Thread.sleep(200);
-      }
-      throw new AssertionError("group " + group + " not stable with " + n + " members");
-    }
-  }
-
-  private static void awaitCommitted(String group, String topic, long offset) throws Exception {
-    try (var admin =
-        Admin.create(Map.<String, Object>of("bootstrap.servers", kafka.bootstrapServers()))) {
-      long deadline = System.currentTimeMillis() + 30_000;
-      while (System.currentTimeMillis() < deadline) {
-        var offsets = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
-        long committed =
-            offsets.entrySet().stream()
-                .filter(e -> e.getKey().topic().equals(topic) && e.getValue() != null)
-                .mapToLong(e -> e.getValue().offset())
-                .sum();
-        if (committed >= offset) {
-          return;
-        }
-        Thread.sleep(100);
-      }
-      throw new AssertionError("offsets of " + topic + " not committed up to " + offset);
     }
   }
 }

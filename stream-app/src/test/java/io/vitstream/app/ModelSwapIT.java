@@ -30,6 +30,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -107,7 +108,7 @@ class ModelSwapIT {
                   for (int from = 0; from < n; from += 20) {
                     Clients.publish(
                         kafka.bootstrapServers(), topics.images(), images("s", from, from + 20));
-                    Thread.sleep(50);
+                    Thread.sleep(50); // paces the load (not a wait): the swap lands mid-stream
                   }
                 } catch (Exception e) {
                   throw new IllegalStateException(e);
@@ -123,10 +124,9 @@ class ModelSwapIT {
       store.promote(NAME, v2);
       announce(topics.modelVersions(), TinyModels.event(NAME, v2, ModelStatus.PROMOTED));
       load.get();
-      long deadline = System.currentTimeMillis() + 60_000;
-      while (slot.peek().version() != v2 && System.currentTimeMillis() < deadline) {
-        Thread.sleep(50);
-      }
+      Awaitility.await("version " + v2 + " serving")
+          .atMost(Duration.ofSeconds(60))
+          .until(() -> slot.peek().version() == v2);
       // and a tail after the swap, so that version 2 is seen even if the swap came late
       Clients.publish(kafka.bootstrapServers(), topics.images(), images("t", 0, 20));
       int total = n + 20;

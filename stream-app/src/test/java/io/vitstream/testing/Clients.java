@@ -8,16 +8,19 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.GroupState;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.awaitility.Awaitility;
 
 /** Plain clients for broker tests. */
 public final class Clients {
@@ -96,5 +99,41 @@ public final class Clients {
       }
     }
     return out;
+  }
+
+  /** Waits until a consumer group (a Streams app) is stable with {@code n} members. */
+  public static void awaitMembers(String bootstrap, String group, int n) {
+    try (Admin admin = Admin.create(Map.<String, Object>of("bootstrap.servers", bootstrap))) {
+      Awaitility.await("group " + group + " stable with " + n + " members")
+          .atMost(Duration.ofSeconds(90))
+          .pollInterval(Duration.ofMillis(200))
+          .ignoreExceptionsInstanceOf(ExecutionException.class)
+          .until(
+              () -> {
+                var d = admin.describeConsumerGroups(List.of(group)).all().get().get(group);
+                return d.groupState() == GroupState.STABLE && d.members().size() == n;
+              });
+    }
+  }
+
+  /** Waits until a consumer group has committed {@code offset} records of {@code topic}. */
+  public static void awaitCommitted(String bootstrap, String group, String topic, long offset) {
+    try (Admin admin = Admin.create(Map.<String, Object>of("bootstrap.servers", bootstrap))) {
+      Awaitility.await("offsets of " + topic + " committed by " + group + " up to " + offset)
+          .atMost(Duration.ofSeconds(60))
+          .pollInterval(Duration.ofMillis(100))
+          .until(
+              () ->
+                  admin
+                      .listConsumerGroupOffsets(group)
+                      .partitionsToOffsetAndMetadata()
+                      .get()
+                      .entrySet()
+                      .stream()
+                      .filter(e -> e.getKey().topic().equals(topic) && e.getValue() != null)
+                      .mapToLong(e -> e.getValue().offset())
+                      .sum(),
+              committed -> committed >= offset);
+    }
   }
 }
