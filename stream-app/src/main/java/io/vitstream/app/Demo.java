@@ -102,7 +102,7 @@ public final class Demo {
     }
   }
 
-  private static KafkaConsumer<String, byte[]> consumer(AppConfig c) {
+  static KafkaConsumer<String, byte[]> consumer(AppConfig c) {
     Map<String, Object> cfg = new HashMap<>(c.clientConfig());
     cfg.put(ConsumerConfig.GROUP_ID_CONFIG, "vitstream-demo-" + UUID.randomUUID());
     cfg.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
@@ -226,7 +226,7 @@ public final class Demo {
     return sorted[(int) Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)];
   }
 
-  private static void deleteQuietly(Path dir) {
+  static void deleteQuietly(Path dir) {
     try (var walk = Files.walk(dir)) {
       walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
     } catch (IOException ignored) {
