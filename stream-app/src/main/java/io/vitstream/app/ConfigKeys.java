@@ -84,7 +84,7 @@ public final class ConfigKeys {
           "`vitstream run` also runs the feedback loop (fine-tuning, gate, rollback)");
   public static final ConfigKey TRIGGER_LABELS =
       new ConfigKey(
-          "feedback.trigger.labels", "300", "Fine-tune after this many new training labels (N)");
+          "feedback.trigger.labels", "200", "Fine-tune after this many new training labels (N)");
   public static final ConfigKey TRIGGER_INTERVAL_S =
       new ConfigKey(
           "feedback.trigger.interval.s",
@@ -137,10 +137,10 @@ public final class ConfigKeys {
           "100",
           "Labelled predictions of a new version before it can be rolled back");
   public static final ConfigKey FINETUNE_EPOCHS =
-      new ConfigKey("finetune.epochs", "3", "Fine-tuning epochs over fresh + replay examples");
+      new ConfigKey("finetune.epochs", "5", "Fine-tuning epochs over fresh + replay examples");
   public static final ConfigKey FINETUNE_LEARNING_RATE =
       new ConfigKey(
-          "finetune.learning.rate", "0.002", "Fine-tuning peak learning rate (cosine decay)");
+          "finetune.learning.rate", "0.0005", "Fine-tuning peak learning rate (cosine decay)");
   public static final ConfigKey FINETUNE_BATCH_SIZE =
       new ConfigKey("finetune.batch.size", "32", "Fine-tuning batch size");
   public static final ConfigKey FINETUNE_TIME_LIMIT_S =

@@ -80,12 +80,7 @@ public final class Demo {
         service.start();
         service.awaitRunning(Duration.ofSeconds(60));
         // Assigned, not subscribed: no group join delays the first read (and the measurement).
-        List<TopicPartition> partitions =
-            consumer.partitionsFor(c.inference().topics().predictions()).stream()
-                .map(p -> new TopicPartition(p.topic(), p.partition()))
-                .toList();
-        consumer.assign(partitions);
-        consumer.seekToBeginning(partitions);
+        assignAll(consumer, c.inference().topics().predictions());
         Thread reader = reader(consumer, got, images.size(), timeout);
         long start = System.currentTimeMillis();
         new ImagePublisher(c.clientConfig(), c.inference().topics().images(), 0)
@@ -100,6 +95,16 @@ public final class Demo {
     } finally {
       deleteQuietly(state);
     }
+  }
+
+  /** Reads every partition of {@code topic} from the beginning, without a group join. */
+  static void assignAll(KafkaConsumer<String, byte[]> consumer, String topic) {
+    List<TopicPartition> partitions =
+        consumer.partitionsFor(topic).stream()
+            .map(p -> new TopicPartition(p.topic(), p.partition()))
+            .toList();
+    consumer.assign(partitions);
+    consumer.seekToBeginning(partitions);
   }
 
   static KafkaConsumer<String, byte[]> consumer(AppConfig c) {

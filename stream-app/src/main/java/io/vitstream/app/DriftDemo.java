@@ -22,14 +22,12 @@ import io.vitstream.serde.SingleObjectAvroSerde;
 import io.vitstream.store.LoadedModel;
 import io.vitstream.store.ModelStore;
 import io.vitstream.vit.Precision;
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -38,12 +36,10 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
-import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
@@ -55,37 +51,6 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * predictions, each ModelVersion event as it arrives, and a summary at the end.
  */
 public final class DriftDemo {
-  /** The transformation applied after the drift point. */
-  public enum Drift {
-    /** 255 - p. */
-    INVERT,
-    /** 90 degrees clockwise. */
-    ROTATE;
-
-    /** The transformed copy of {@code data}. */
-    public LabeledImages apply(LabeledImages data) {
-      int rows = data.rows();
-      int cols = data.cols();
-      int len = data.imageLength();
-      byte[] src = data.pixels();
-      byte[] out = new byte[src.length];
-      for (int n = 0; n < data.count(); n++) {
-        int o = n * len;
-        for (int y = 0; y < rows; y++) {
-          for (int x = 0; x < cols; x++) {
-            if (this == INVERT) {
-              out[o + y * cols + x] = (byte) (255 - (src[o + y * cols + x] & 0xFF));
-            } else {
-              // out(y, x) = in(rows - 1 - x, y): a clockwise quarter turn of a square image
-              out[o + y * cols + x] = src[o + (rows - 1 - x) * cols + y];
-            }
-          }
-        }
-      }
-      return new LabeledImages(data.count(), rows, cols, out, data.labels().clone());
-    }
-  }
-
   /**
    * What to run.
    *
@@ -118,72 +83,6 @@ public final class DriftDemo {
     }
   }
 
-  /** One window of predictions, in arrival order. */
-  public record Window(int first, int count, int correct, String versions, boolean drifted) {
-    public double accuracy() {
-      return count == 0 ? Double.NaN : (double) correct / count;
-    }
-  }
-
-  /**
-   * The measurements.
-   *
-   * @param windows accuracy per window
-   * @param events every ModelVersion event, in arrival order
-   * @param predicted predictions received
-   * @param preDrift accuracy on original images
-   * @param postDriftBefore accuracy on drifted images served by the first version
-   * @param recovered accuracy on drifted images served by the final version (NaN if none)
-   * @param finalVersion the version serving at the end
-   * @param labelsUsed labels sent until the final version was promoted (all sent if none)
-   * @param labelsSent labels sent in all
-   * @param fineTuneSeconds training seconds over all fine-tuning runs
-   * @param swapPauseMs the gap in output time between the last prediction of the old version and
-   *     the first of the final version (NaN if no swap)
-   * @param championOriginal the first version's accuracy on the original regression set
-   * @param finalOriginal the final version's accuracy on it
-   */
-  public record Result(
-      List<Window> windows,
-      List<ModelVersion> events,
-      int predicted,
-      double preDrift,
-      double postDriftBefore,
-      double recovered,
-      int finalVersion,
-      long labelsUsed,
-      long labelsSent,
-      double fineTuneSeconds,
-      double swapPauseMs,
-      double championOriginal,
-      double finalOriginal) {
-
-    /** Whether a version other than the first one served drifted images. */
-    public boolean promoted() {
-      return !Double.isNaN(recovered);
-    }
-
-    /** One line with the numbers the issue asks for. */
-    public String summaryLine() {
-      return String.format(
-          Locale.ROOT,
-          "drift summary: pre-drift accuracy %.4f; post-drift before recovery %.4f; recovered"
-              + " %.4f (v%d); labels used %d (sent %d); fine-tune %.1f s; swap pause %.0f ms;"
-              + " original-data accuracy %.4f (v1) -> %.4f (v%d)",
-          preDrift,
-          postDriftBefore,
-          recovered,
-          finalVersion,
-          labelsUsed,
-          labelsSent,
-          fineTuneSeconds,
-          swapPauseMs,
-          championOriginal,
-          finalOriginal,
-          finalVersion);
-    }
-  }
-
   private final AppConfig config;
   private final Path sourceStore;
   private final LabeledImages test;
@@ -206,7 +105,7 @@ public final class DriftDemo {
   private record Seen(int index, Prediction prediction, boolean correct) {}
 
   /** Runs the demo. */
-  public Result run(Options o) throws Exception {
+  public DriftResult run(Options o) throws Exception {
     if (o.images() + o.regressionSize() > test.count()) {
       throw new IllegalArgumentException(
           "images + regression set exceed the " + test.count() + " test images");
@@ -214,7 +113,7 @@ public final class DriftDemo {
     String name = config.model().name();
     Path tmp = Files.createTempDirectory("vitstream-drift-");
     try (EmbeddedKafka kafka = EmbeddedKafka.onFreePort().start()) {
-      ModelStore store = copyStore(sourceStore, name, tmp.resolve("model-store"));
+      ModelStore store = ModelStore.copyModel(sourceStore, name, tmp.resolve("model-store"));
       int champion = store.resolve(name, OptionalInt.empty());
       AppConfig c =
           config
@@ -239,7 +138,6 @@ public final class DriftDemo {
               c.inference().maxImageBytes());
       List<ModelVersion> events = new ArrayList<>();
       List<Seen> seen = new ArrayList<>();
-      long labelsSent;
       List<Long> sentAt;
       try (ModelSlot<ServingModel> slot = new ModelSlot<>(first);
           ModelVersionPublisher publisher =
@@ -280,7 +178,6 @@ public final class DriftDemo {
         reader.join(o.timeout().toMillis() + 10_000);
         watcher.stop = true;
         reader.join(5_000);
-        labelsSent = watcher.labelsSent;
         sentAt = watcher.sentAt;
       }
       return summarize(o, store, name, champion, regression, events, seen, sentAt);
@@ -330,14 +227,14 @@ public final class DriftDemo {
           var producer =
               new KafkaProducer<>(
                   c.clientConfig(), new StringSerializer(), feedbackSerde.serializer())) {
-        assignAll(pc, topics.predictions());
-        assignAll(vc, topics.modelVersions());
+        Demo.assignAll(pc, topics.predictions());
+        Demo.assignAll(vc, topics.modelVersions());
         int windowStart = 0;
         while (!stop && seen.size() < o.images() && System.currentTimeMillis() < deadline) {
           for (ConsumerRecord<String, byte[]> r : vc.poll(Duration.ofMillis(10))) {
             ModelVersion v = versions.decode(r.value());
             events.add(v);
-            out.println("  model-versions: " + describe(v));
+            out.println("  model-versions: " + DriftResult.describe(v));
             out.flush();
           }
           for (ConsumerRecord<String, byte[]> r : pc.poll(Duration.ofMillis(40))) {
@@ -361,7 +258,7 @@ public final class DriftDemo {
               sentAt.add(System.currentTimeMillis());
             }
             if (seen.size() - windowStart == o.window()) {
-              printWindow(window(seen.subList(windowStart, seen.size()), o, windowStart));
+              printDriftWindow(window(seen.subList(windowStart, seen.size()), o, windowStart));
               windowStart = seen.size();
             }
           }
@@ -374,20 +271,20 @@ public final class DriftDemo {
           }
         }
         if (windowStart < seen.size()) {
-          printWindow(window(seen.subList(windowStart, seen.size()), o, windowStart));
+          printDriftWindow(window(seen.subList(windowStart, seen.size()), o, windowStart));
         }
         producer.flush();
         // versions announced after the last prediction
         for (ConsumerRecord<String, byte[]> r : vc.poll(Duration.ofMillis(200))) {
           ModelVersion v = versions.decode(r.value());
           events.add(v);
-          out.println("  model-versions: " + describe(v));
+          out.println("  model-versions: " + DriftResult.describe(v));
         }
         out.flush();
       }
     }
 
-    private void printWindow(Window w) {
+    private void printDriftWindow(DriftWindow w) {
       out.printf(
           Locale.ROOT,
           "window %5d-%5d %-8s accuracy %.3f  served by %s  labels sent %d%n",
@@ -401,16 +298,7 @@ public final class DriftDemo {
     }
   }
 
-  private static void assignAll(KafkaConsumer<String, byte[]> consumer, String topic) {
-    List<TopicPartition> partitions =
-        consumer.partitionsFor(topic).stream()
-            .map(p -> new TopicPartition(p.topic(), p.partition()))
-            .toList();
-    consumer.assign(partitions);
-    consumer.seekToBeginning(partitions);
-  }
-
-  private static Window window(List<Seen> part, Options o, int first) {
+  private static DriftWindow window(List<Seen> part, Options o, int first) {
     int correct = 0;
     int drifted = 0;
     Map<Integer, Integer> byVersion = new TreeMap<>();
@@ -422,36 +310,11 @@ public final class DriftDemo {
     StringBuilder versions = new StringBuilder();
     byVersion.forEach(
         (v, n) -> versions.append(versions.length() == 0 ? "" : "+").append('v').append(v));
-    return new Window(first, part.size(), correct, versions.toString(), 2 * drifted > part.size());
+    return new DriftWindow(
+        first, part.size(), correct, versions.toString(), 2 * drifted > part.size());
   }
 
-  /** One line per ModelVersion event. */
-  static String describe(ModelVersion v) {
-    Map<String, Double> m = v.getMetrics();
-    String metrics =
-        m.isEmpty()
-            ? ""
-            : String.format(
-                Locale.ROOT,
-                "; holdout %.3f -> %.3f (n=%.0f), regression %.3f -> %.3f, fine-tune %.1f s",
-                m.getOrDefault("champion_holdout_accuracy", Double.NaN),
-                m.getOrDefault("candidate_holdout_accuracy", Double.NaN),
-                m.getOrDefault("holdout_size", Double.NaN),
-                m.getOrDefault("champion_regression_accuracy", Double.NaN),
-                m.getOrDefault("candidate_regression_accuracy", Double.NaN),
-                m.getOrDefault("training_seconds", Double.NaN));
-    return String.format(
-        Locale.ROOT,
-        "%s v%d (parent v%s, %s examples): %s%s",
-        v.getStatus(),
-        v.getVersion(),
-        v.getParentVersion(),
-        v.getFeedbackCount(),
-        v.getReason(),
-        metrics);
-  }
-
-  private Result summarize(
+  private DriftResult summarize(
       Options o,
       ModelStore store,
       String name,
@@ -495,7 +358,7 @@ public final class DriftDemo {
       }
     }
     boolean swapped = finalVersion != champion && lastOldOutput >= 0 && firstNewOutput >= 0;
-    return new Result(
+    return new DriftResult(
         windows(seen, o),
         List.copyOf(events),
         seen.size(),
@@ -511,8 +374,8 @@ public final class DriftDemo {
         originalAccuracy(store, name, finalVersion, regression));
   }
 
-  private static List<Window> windows(List<Seen> seen, Options o) {
-    List<Window> out = new ArrayList<>();
+  private static List<DriftWindow> windows(List<Seen> seen, Options o) {
+    List<DriftWindow> out = new ArrayList<>();
     for (int i = 0; i < seen.size(); i += o.window()) {
       out.add(window(seen.subList(i, Math.min(seen.size(), i + o.window())), o, i));
     }
@@ -530,24 +393,5 @@ public final class DriftDemo {
           .evaluate(m.model(), regression, m.manifest().preprocessing())
           .accuracy();
     }
-  }
-
-  /** Copies the model's folder from {@code source} into a new store at {@code target}. */
-  static ModelStore copyStore(Path source, String name, Path target) throws IOException {
-    Path from = source.resolve(name);
-    if (!Files.isDirectory(from)) {
-      throw new IllegalArgumentException("no model " + name + " in " + source);
-    }
-    try (Stream<Path> walk = Files.walk(from)) {
-      for (Path p : walk.sorted(Comparator.naturalOrder()).toList()) {
-        Path to = target.resolve(name).resolve(from.relativize(p).toString());
-        if (Files.isDirectory(p)) {
-          Files.createDirectories(to);
-        } else {
-          Files.copy(p, to);
-        }
-      }
-    }
-    return ModelStore.open(target);
   }
 }

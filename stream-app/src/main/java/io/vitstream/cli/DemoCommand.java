@@ -4,7 +4,9 @@ import io.vitstream.app.AppConfig;
 import io.vitstream.app.ConfigKeys;
 import io.vitstream.app.Demo;
 import io.vitstream.app.DemoResult;
+import io.vitstream.app.Drift;
 import io.vitstream.app.DriftDemo;
+import io.vitstream.app.DriftResult;
 import io.vitstream.dataset.FashionMnist;
 import io.vitstream.dataset.Split;
 import io.vitstream.publish.FashionMnistSource;
@@ -143,9 +145,9 @@ final class DemoCommand implements Callable<Integer> {
   }
 
   private int drift(AppConfig config) throws Exception {
-    DriftDemo.Drift kind;
+    Drift kind;
     try {
-      kind = DriftDemo.Drift.valueOf(drift.toUpperCase(Locale.ROOT));
+      kind = Drift.valueOf(drift.toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
       throw new picocli.CommandLine.ParameterException(
           spec.commandLine(), "--drift must be invert or rotate, got " + drift);
@@ -163,7 +165,7 @@ final class DemoCommand implements Callable<Integer> {
             regressionSize,
             Duration.ofSeconds(timeoutSeconds));
     var test = FashionMnist.load(fashionMnist, Split.TEST);
-    DriftDemo.Result r = new DriftDemo(config, CliPaths.defaultStore(), test, out).run(options);
+    DriftResult r = new DriftDemo(config, CliPaths.defaultStore(), test, out).run(options);
     out.println(r.summaryLine());
     out.flush();
     return r.predicted() == count ? 0 : 1;

@@ -23,7 +23,7 @@ class DriftDemoIT {
   @Test
   void shouldPromoteAFineTunedVersionThatRecoversAccuracyOnDriftedImages(@TempDir Path storeDir)
       throws Exception {
-    // Given the shipped model, a loop that fine-tunes once live accuracy drops, and a lax gate
+    // Given the shipped model, a loop that fine-tunes every 150 training labels, and a lax gate
     ShippedModel.copyInto(storeDir);
     AppConfig config =
         AppConfig.load(
@@ -32,30 +32,24 @@ class DriftDemoIT {
                 Map.entry(ConfigKeys.APPLICATION_ID.name(), "it-drift"),
                 Map.entry(ConfigKeys.MAX_BATCH_SIZE.name(), "16"),
                 Map.entry(ConfigKeys.MAX_BATCH_DELAY_MS.name(), "10"),
-                Map.entry(ConfigKeys.TRIGGER_LABELS.name(), "1000"),
-                Map.entry(ConfigKeys.TRIGGER_ACCURACY_DROP.name(), "0.2"),
-                Map.entry(ConfigKeys.TRIGGER_MIN_LABELS.name(), "80"),
+                Map.entry(ConfigKeys.TRIGGER_LABELS.name(), "150"),
+                Map.entry(ConfigKeys.TRIGGER_ACCURACY_DROP.name(), "1"),
+                Map.entry(ConfigKeys.TRIGGER_MIN_LABELS.name(), "50"),
                 Map.entry(ConfigKeys.LIVE_WINDOW.name(), "50"),
                 Map.entry(ConfigKeys.GATE_MARGIN.name(), "0"),
                 Map.entry(ConfigKeys.GATE_TOLERANCE.name(), "1"),
                 Map.entry(ConfigKeys.GATE_MIN_HOLDOUT.name(), "1"),
-                Map.entry(ConfigKeys.FINETUNE_EPOCHS.name(), "4")));
+                Map.entry(ConfigKeys.FINETUNE_EPOCHS.name(), "5"),
+                Map.entry(ConfigKeys.FINETUNE_LEARNING_RATE.name(), "0.001")));
     var test = FashionMnist.load(FashionMnist.DEFAULT_DIR, Split.TEST);
     var out = new PrintWriter(System.out, true);
 
     // When 2,000 images stream in, inverted after 200, with half of them labelled
-    DriftDemo.Result r =
+    DriftResult r =
         new DriftDemo(config, storeDir, test, out)
             .run(
                 new DriftDemo.Options(
-                    DriftDemo.Drift.INVERT,
-                    2000,
-                    200,
-                    0.5,
-                    200,
-                    100,
-                    200,
-                    Duration.ofSeconds(120)));
+                    Drift.INVERT, 2000, 200, 0.5, 200, 100, 200, Duration.ofSeconds(120)));
     out.println(r.summaryLine());
 
     // Then a version was promoted and it beats the first one on the drifted images
