@@ -1,6 +1,9 @@
 package io.vitstream.app;
 
 import io.vitstream.batching.BatchPolicy;
+import io.vitstream.feedback.GatePolicy;
+import io.vitstream.feedback.RollbackPolicy;
+import io.vitstream.feedback.TriggerPolicy;
 import io.vitstream.kafka.TopicNames;
 import io.vitstream.topology.InferenceSettings;
 import io.vitstream.vit.Precision;
@@ -31,6 +34,7 @@ import java.util.TreeMap;
  * @param topicPartitions partitions of topics the app creates
  * @param createTopics whether missing topics are created at startup
  * @param model the model to serve
+ * @param feedback the feedback loop's settings
  * @param clientProperties every other key of the file, for the Kafka clients
  */
 public record AppConfig(
@@ -43,6 +47,7 @@ public record AppConfig(
     int topicPartitions,
     boolean createTopics,
     ModelSettings model,
+    FeedbackConfig feedback,
     Map<String, String> clientProperties) {
 
   public AppConfig {
@@ -139,7 +144,41 @@ public record AppConfig(
         integer(v, ConfigKeys.TOPIC_PARTITIONS),
         Boolean.parseBoolean(v.get(ConfigKeys.TOPIC_CREATE.name())),
         model,
+        feedback(v),
         clients);
+  }
+
+  private static FeedbackConfig feedback(Map<String, String> v) {
+    return new FeedbackConfig(
+        Boolean.parseBoolean(v.get(ConfigKeys.FEEDBACK_ENABLED.name())),
+        new TriggerPolicy(
+            integer(v, ConfigKeys.TRIGGER_LABELS),
+            Duration.ofSeconds(integer(v, ConfigKeys.TRIGGER_INTERVAL_S)),
+            number(v, ConfigKeys.TRIGGER_ACCURACY_DROP),
+            integer(v, ConfigKeys.TRIGGER_MIN_LABELS)),
+        number(v, ConfigKeys.HOLDOUT_FRACTION),
+        integer(v, ConfigKeys.REPLAY_PER_CLASS),
+        integer(v, ConfigKeys.LIVE_WINDOW),
+        Duration.ofSeconds(integer(v, ConfigKeys.IMAGE_RETENTION_S)),
+        new GatePolicy(
+            number(v, ConfigKeys.GATE_MARGIN),
+            number(v, ConfigKeys.GATE_TOLERANCE),
+            integer(v, ConfigKeys.GATE_MIN_HOLDOUT)),
+        new RollbackPolicy(
+            number(v, ConfigKeys.ROLLBACK_DROP), integer(v, ConfigKeys.ROLLBACK_MIN_LABELS)),
+        integer(v, ConfigKeys.FINETUNE_EPOCHS),
+        (float) number(v, ConfigKeys.FINETUNE_LEARNING_RATE),
+        integer(v, ConfigKeys.FINETUNE_BATCH_SIZE),
+        Duration.ofSeconds(integer(v, ConfigKeys.FINETUNE_TIME_LIMIT_S)));
+  }
+
+  private static double number(Map<String, String> v, ConfigKey key) {
+    try {
+      return Double.parseDouble(v.get(key.name()).trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(
+          key.name() + " must be a number, got '" + v.get(key.name()) + "'");
+    }
   }
 
   private static int integer(Map<String, String> v, ConfigKey key) {
@@ -174,6 +213,7 @@ public record AppConfig(
         topicPartitions,
         createTopics,
         model,
+        feedback,
         clientProperties);
   }
 
@@ -191,6 +231,7 @@ public record AppConfig(
         topicPartitions,
         createTopics,
         model,
+        feedback,
         m);
   }
 

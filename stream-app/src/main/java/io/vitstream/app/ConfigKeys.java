@@ -77,6 +77,78 @@ public final class ConfigKeys {
       new ConfigKey(
           "model.preprocessing.std", "0.3530", "Per-channel normalisation std, comma-separated");
 
+  public static final ConfigKey FEEDBACK_ENABLED =
+      new ConfigKey(
+          "feedback.enabled",
+          "false",
+          "`vitstream run` also runs the feedback loop (fine-tuning, gate, rollback)");
+  public static final ConfigKey TRIGGER_LABELS =
+      new ConfigKey(
+          "feedback.trigger.labels", "200", "Fine-tune after this many new training labels (N)");
+  public static final ConfigKey TRIGGER_INTERVAL_S =
+      new ConfigKey(
+          "feedback.trigger.interval.s",
+          "3600",
+          "Fine-tune after this many seconds with at least feedback.trigger.min.labels new labels (T)");
+  public static final ConfigKey TRIGGER_ACCURACY_DROP =
+      new ConfigKey(
+          "feedback.trigger.accuracy.drop",
+          "0.1",
+          "Fine-tune when live accuracy falls this far below the champion's (X, in [0, 1])");
+  public static final ConfigKey TRIGGER_MIN_LABELS =
+      new ConfigKey(
+          "feedback.trigger.min.labels",
+          "50",
+          "The fewest new labels a time- or accuracy-triggered run needs");
+  public static final ConfigKey HOLDOUT_FRACTION =
+      new ConfigKey(
+          "feedback.holdout.fraction",
+          "0.2",
+          "Share of labelled image ids held out for the gate, never trained on");
+  public static final ConfigKey REPLAY_PER_CLASS =
+      new ConfigKey("feedback.replay.per.class", "100", "Replay reservoir size per class");
+  public static final ConfigKey LIVE_WINDOW =
+      new ConfigKey(
+          "feedback.live.window", "100", "Labelled predictions in the rolling live accuracy");
+  public static final ConfigKey IMAGE_RETENTION_S =
+      new ConfigKey(
+          "feedback.image.retention.s",
+          "600",
+          "How long a recent image can be labelled, in seconds");
+  public static final ConfigKey GATE_MARGIN =
+      new ConfigKey(
+          "feedback.gate.margin",
+          "0.01",
+          "Holdout accuracy a candidate must gain over the champion");
+  public static final ConfigKey GATE_TOLERANCE =
+      new ConfigKey(
+          "feedback.gate.tolerance", "0.01", "Regression-set accuracy a candidate may lose");
+  public static final ConfigKey GATE_MIN_HOLDOUT =
+      new ConfigKey(
+          "feedback.gate.min.holdout", "30", "The fewest holdout examples a gate decision needs");
+  public static final ConfigKey ROLLBACK_DROP =
+      new ConfigKey(
+          "feedback.rollback.drop",
+          "0.05",
+          "Roll back when the new version's live accuracy falls this far below its predecessor's");
+  public static final ConfigKey ROLLBACK_MIN_LABELS =
+      new ConfigKey(
+          "feedback.rollback.min.labels",
+          "100",
+          "Labelled predictions of a new version before it can be rolled back");
+  public static final ConfigKey FINETUNE_EPOCHS =
+      new ConfigKey("finetune.epochs", "5", "Fine-tuning epochs over fresh + replay examples");
+  public static final ConfigKey FINETUNE_LEARNING_RATE =
+      new ConfigKey(
+          "finetune.learning.rate", "0.0005", "Fine-tuning peak learning rate (cosine decay)");
+  public static final ConfigKey FINETUNE_BATCH_SIZE =
+      new ConfigKey("finetune.batch.size", "32", "Fine-tuning batch size");
+  public static final ConfigKey FINETUNE_TIME_LIMIT_S =
+      new ConfigKey(
+          "finetune.time.limit.s",
+          "120",
+          "A fine-tuning run stops training after this many seconds");
+
   /** All keys, in README order. */
   public static final List<ConfigKey> ALL =
       List.of(
@@ -103,7 +175,25 @@ public final class ConfigKeys {
           MODEL_DEVICE,
           MODEL_PRECISION,
           MODEL_MEAN,
-          MODEL_STD);
+          MODEL_STD,
+          FEEDBACK_ENABLED,
+          TRIGGER_LABELS,
+          TRIGGER_INTERVAL_S,
+          TRIGGER_ACCURACY_DROP,
+          TRIGGER_MIN_LABELS,
+          HOLDOUT_FRACTION,
+          REPLAY_PER_CLASS,
+          LIVE_WINDOW,
+          IMAGE_RETENTION_S,
+          GATE_MARGIN,
+          GATE_TOLERANCE,
+          GATE_MIN_HOLDOUT,
+          ROLLBACK_DROP,
+          ROLLBACK_MIN_LABELS,
+          FINETUNE_EPOCHS,
+          FINETUNE_LEARNING_RATE,
+          FINETUNE_BATCH_SIZE,
+          FINETUNE_TIME_LIMIT_S);
 
   private ConfigKeys() {}
 }

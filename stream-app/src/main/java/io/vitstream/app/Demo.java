@@ -80,12 +80,7 @@ public final class Demo {
         service.start();
         service.awaitRunning(Duration.ofSeconds(60));
         // Assigned, not subscribed: no group join delays the first read (and the measurement).
-        List<TopicPartition> partitions =
-            consumer.partitionsFor(c.inference().topics().predictions()).stream()
-                .map(p -> new TopicPartition(p.topic(), p.partition()))
-                .toList();
-        consumer.assign(partitions);
-        consumer.seekToBeginning(partitions);
+        assignAll(consumer, c.inference().topics().predictions());
         Thread reader = reader(consumer, got, images.size(), timeout);
         long start = System.currentTimeMillis();
         new ImagePublisher(c.clientConfig(), c.inference().topics().images(), 0)
@@ -102,7 +97,17 @@ public final class Demo {
     }
   }
 
-  private static KafkaConsumer<String, byte[]> consumer(AppConfig c) {
+  /** Reads every partition of {@code topic} from the beginning, without a group join. */
+  static void assignAll(KafkaConsumer<String, byte[]> consumer, String topic) {
+    List<TopicPartition> partitions =
+        consumer.partitionsFor(topic).stream()
+            .map(p -> new TopicPartition(p.topic(), p.partition()))
+            .toList();
+    consumer.assign(partitions);
+    consumer.seekToBeginning(partitions);
+  }
+
+  static KafkaConsumer<String, byte[]> consumer(AppConfig c) {
     Map<String, Object> cfg = new HashMap<>(c.clientConfig());
     cfg.put(ConsumerConfig.GROUP_ID_CONFIG, "vitstream-demo-" + UUID.randomUUID());
     cfg.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
@@ -226,7 +231,7 @@ public final class Demo {
     return sorted[(int) Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)];
   }
 
-  private static void deleteQuietly(Path dir) {
+  static void deleteQuietly(Path dir) {
     try (var walk = Files.walk(dir)) {
       walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
     } catch (IOException ignored) {

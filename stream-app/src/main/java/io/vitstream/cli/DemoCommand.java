@@ -4,6 +4,11 @@ import io.vitstream.app.AppConfig;
 import io.vitstream.app.ConfigKeys;
 import io.vitstream.app.Demo;
 import io.vitstream.app.DemoResult;
+import io.vitstream.app.Drift;
+import io.vitstream.app.DriftDemo;
+import io.vitstream.app.DriftResult;
+import io.vitstream.dataset.FashionMnist;
+import io.vitstream.dataset.Split;
 import io.vitstream.publish.FashionMnistSource;
 import io.vitstream.publish.FileImageSource;
 import io.vitstream.publish.ImageSource;
@@ -60,12 +65,55 @@ final class DemoCommand implements Callable<Integer> {
   @Option(names = "--timeout-s", defaultValue = "300", description = "Give up after (%s s)")
   int timeoutSeconds;
 
+  @Option(
+      names = "--drift",
+      paramLabel = "invert|rotate",
+      description =
+          "Drift demo: after --drift-after images switch to transformed ones, send true labels"
+              + " as feedback, fine-tune, gate, hot-swap; prints accuracy per window")
+  String drift;
+
+  @Option(
+      names = "--drift-after",
+      defaultValue = "2000",
+      description = "Drift demo: original images before the drift (%s)")
+  int driftAfter;
+
+  @Option(
+      names = "--feedback-fraction",
+      defaultValue = "0.25",
+      description = "Drift demo: share of images whose true label is sent back (%s)")
+  double feedbackFraction;
+
+  @Option(
+      names = "--window",
+      defaultValue = "500",
+      description = "Drift demo: predictions per accuracy window (%s)")
+  int window;
+
+  @Option(
+      names = "--rate",
+      defaultValue = "100",
+      description = "Drift demo: images published per second (%s)")
+  double rate;
+
+  @Option(
+      names = "--regression-size",
+      defaultValue = "1000",
+      description =
+          "Drift demo: original test images (from the end, never published) against forgetting"
+              + " (%s)")
+  int regressionSize;
+
   @Option(names = "--no-dashboard", description = "Accepted; this version has no dashboard")
   boolean noDashboard;
 
   @Override
   public Integer call() throws Exception {
     AppConfig config = options.load(flags());
+    if (drift != null) {
+      return drift(config);
+    }
     ImageSource source =
         imageFiles != null ? new FileImageSource(imageFiles) : new FashionMnistSource(fashionMnist);
     List<SourceImage> list = source.read(images);
@@ -94,6 +142,33 @@ final class DemoCommand implements Callable<Integer> {
     out.println(r.summaryLine());
     out.flush();
     return r.predicted() == r.sent() ? 0 : 1;
+  }
+
+  private int drift(AppConfig config) throws Exception {
+    Drift kind;
+    try {
+      kind = Drift.valueOf(drift.toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new picocli.CommandLine.ParameterException(
+          spec.commandLine(), "--drift must be invert or rotate, got " + drift);
+    }
+    PrintWriter out = spec.commandLine().getOut();
+    int count = spec.commandLine().getParseResult().hasMatchedOption("--images") ? images : 8000;
+    var options =
+        new DriftDemo.Options(
+            kind,
+            count,
+            driftAfter,
+            feedbackFraction,
+            window,
+            rate,
+            regressionSize,
+            Duration.ofSeconds(timeoutSeconds));
+    var test = FashionMnist.load(fashionMnist, Split.TEST);
+    DriftResult r = new DriftDemo(config, CliPaths.defaultStore(), test, out).run(options);
+    out.println(r.summaryLine());
+    out.flush();
+    return r.predicted() == count ? 0 : 1;
   }
 
   private Map<String, String> flags() {

@@ -59,9 +59,17 @@ final class RunCommand implements Callable<Integer> {
             ? Optional.of(ModelStore.open(CliPaths.defaultStore()))
             : Optional.empty();
     try (ModelSlot<ServingModel> slot = new ModelSlot<>(DefaultModel.provider(config).load());
-        InferenceService service = new InferenceService(config, slot, store)) {
+        InferenceService service = new InferenceService(config, slot, store);
+        FeedbackLoop loop = FeedbackLoop.start(config, store, slot.peek())) {
       service.start();
       ServingModel model = slot.peek();
+      if (loop.running()) {
+        spec.commandLine()
+            .getOut()
+            .printf(
+                "run: feedback loop on %s (fine-tuning %s from the store)%n",
+                config.inference().topics().feedback(), model.name());
+      }
       spec.commandLine()
           .getOut()
           .printf(

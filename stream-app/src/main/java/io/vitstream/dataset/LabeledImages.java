@@ -43,6 +43,19 @@ public record LabeledImages(int count, int rows, int cols, byte[] pixels, byte[]
     return pixels[(i * rows + y) * cols + x] & 0xFF;
   }
 
+  /** Images [from, to). */
+  public LabeledImages slice(int from, int to) {
+    if (from < 0 || to < from || to > count) {
+      throw new IllegalArgumentException("bad slice [" + from + ", " + to + ") of " + count);
+    }
+    return new LabeledImages(
+        to - from,
+        rows,
+        cols,
+        Arrays.copyOfRange(pixels, from * imageLength(), to * imageLength()),
+        Arrays.copyOfRange(labels, from, to));
+  }
+
   /** The first {@code limit} images (all of them when there are fewer). */
   public LabeledImages limit(int limit) {
     if (limit < 0) {

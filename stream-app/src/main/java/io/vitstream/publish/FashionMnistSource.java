@@ -21,16 +21,20 @@ public record FashionMnistSource(Path dir) implements ImageSource {
 
   @Override
   public List<SourceImage> read(int limit) {
-    LabeledImages test = FashionMnist.load(dir, Split.TEST).limit(limit);
-    int length = test.imageLength();
-    List<SourceImage> out = new ArrayList<>(test.count());
-    for (int i = 0; i < test.count(); i++) {
-      byte[] px = Arrays.copyOfRange(test.pixels(), i * length, (i + 1) * length);
+    return sourceImages(FashionMnist.load(dir, Split.TEST).limit(limit), "fmnist-test-");
+  }
+
+  /** Each image as a raw-pixel source image labelled with its class name, ids prefix + index. */
+  public static List<SourceImage> sourceImages(LabeledImages data, String prefix) {
+    int length = data.imageLength();
+    List<SourceImage> out = new ArrayList<>(data.count());
+    for (int i = 0; i < data.count(); i++) {
+      byte[] px = Arrays.copyOfRange(data.pixels(), i * length, (i + 1) * length);
       out.add(
           SourceImage.pixels(
-              "fmnist-test-" + i,
-              new RawImage(test.rows(), test.cols(), 1, px),
-              Optional.of(FashionMnist.LABELS.get(test.label(i)))));
+              prefix + i,
+              new RawImage(data.rows(), data.cols(), 1, px),
+              Optional.of(FashionMnist.LABELS.get(data.label(i)))));
     }
     return out;
   }

@@ -290,4 +290,23 @@ public final class ModelStore {
       // best effort: a leftover .tmp- folder is never read as a version
     }
   }
+
+  /** Copies the model's folder from {@code source} into a new store at {@code target}. */
+  public static ModelStore copyModel(Path source, String name, Path target) throws IOException {
+    Path from = source.resolve(name);
+    if (!Files.isDirectory(from)) {
+      throw new IllegalArgumentException("no model " + name + " in " + source);
+    }
+    try (Stream<Path> walk = Files.walk(from)) {
+      for (Path p : walk.sorted(Comparator.naturalOrder()).toList()) {
+        Path to = target.resolve(name).resolve(from.relativize(p).toString());
+        if (Files.isDirectory(p)) {
+          Files.createDirectories(to);
+        } else {
+          Files.copy(p, to);
+        }
+      }
+    }
+    return ModelStore.open(target);
+  }
 }

@@ -1,0 +1,397 @@
+package io.vitstream.app;
+
+import ai.djl.Device;
+import io.vitstream.avro.Feedback;
+import io.vitstream.avro.ModelStatus;
+import io.vitstream.avro.ModelVersion;
+import io.vitstream.avro.Prediction;
+import io.vitstream.dataset.FashionMnist;
+import io.vitstream.dataset.LabeledImages;
+import io.vitstream.evaluation.Evaluator;
+import io.vitstream.feedback.FineTuneJob;
+import io.vitstream.feedback.ModelVersionPublisher;
+import io.vitstream.feedback.RollbackGuard;
+import io.vitstream.inference.ModelSlot;
+import io.vitstream.inference.ServingModel;
+import io.vitstream.inference.StoreModelProvider;
+import io.vitstream.kafka.EmbeddedKafka;
+import io.vitstream.publish.FashionMnistSource;
+import io.vitstream.publish.ImagePublisher;
+import io.vitstream.publish.SourceImage;
+import io.vitstream.serde.SingleObjectAvroSerde;
+import io.vitstream.store.LoadedModel;
+import io.vitstream.store.ModelStore;
+import io.vitstream.vit.Precision;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.SplittableRandom;
+import java.util.TreeMap;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * The feedback loop under drift, in one process: an embedded broker, the inference service
+ * following model-versions, and the feedback service with its fine-tuning job and rollback guard,
+ * all on a copy of the model store. Fashion-MNIST test images are published at a steady rate; after
+ * {@code driftAfter} of them the stream switches to transformed images. The true label of a
+ * fraction of the predicted images is sent back as feedback. Accuracy is printed per window of
+ * predictions, each ModelVersion event as it arrives, and a summary at the end.
+ */
+public final class DriftDemo {
+  /**
+   * What to run.
+   *
+   * @param drift the transformation
+   * @param images images to publish in all
+   * @param driftAfter images before the drift
+   * @param feedbackFraction share of predicted images whose true label is sent back
+   * @param window predictions per printed accuracy window
+   * @param ratePerSecond publishing rate
+   * @param regressionSize original test images (from the end of the test set, never published) the
+   *     gate and the summary use against forgetting
+   * @param timeout how long to wait for the last prediction after publishing
+   */
+  public record Options(
+      Drift drift,
+      int images,
+      int driftAfter,
+      double feedbackFraction,
+      int window,
+      double ratePerSecond,
+      int regressionSize,
+      Duration timeout) {
+    public Options {
+      if (images < 1 || driftAfter < 0 || driftAfter > images || window < 1) {
+        throw new IllegalArgumentException("need images >= 1, 0 <= drift-after <= images");
+      }
+      if (feedbackFraction < 0 || feedbackFraction > 1) {
+        throw new IllegalArgumentException("feedback fraction must be in [0, 1]");
+      }
+    }
+  }
+
+  private final AppConfig config;
+  private final Path sourceStore;
+  private final LabeledImages test;
+  private final PrintWriter out;
+
+  /**
+   * @param config the app config (the feedback loop's keys included); brokers are replaced
+   * @param sourceStore the model store to copy; it is never written to
+   * @param test the Fashion-MNIST test split
+   * @param out where windows and events are printed as they happen
+   */
+  public DriftDemo(AppConfig config, Path sourceStore, LabeledImages test, PrintWriter out) {
+    this.config = config;
+    this.sourceStore = sourceStore;
+    this.test = test;
+    this.out = out;
+  }
+
+  /** A received prediction: its image's index and whether it was right. */
+  private record Seen(int index, Prediction prediction, boolean correct) {}
+
+  /** Runs the demo. */
+  public DriftResult run(Options o) throws Exception {
+    if (o.images() + o.regressionSize() > test.count()) {
+      throw new IllegalArgumentException(
+          "images + regression set exceed the " + test.count() + " test images");
+    }
+    String name = config.model().name();
+    Path tmp = Files.createTempDirectory("vitstream-drift-");
+    try (EmbeddedKafka kafka = EmbeddedKafka.onFreePort().start()) {
+      ModelStore store = ModelStore.copyModel(sourceStore, name, tmp.resolve("model-store"));
+      int champion = store.resolve(name, OptionalInt.empty());
+      AppConfig c =
+          config
+              .withBootstrapServers(kafka.bootstrapServers())
+              .withClientProperty("state.dir", tmp.resolve("state").toString());
+      FeedbackConfig fc = c.feedback();
+      var topics = c.inference().topics();
+      LabeledImages regression = test.slice(test.count() - o.regressionSize(), test.count());
+      List<SourceImage> images = new ArrayList<>();
+      images.addAll(FashionMnistSource.sourceImages(test.slice(0, o.driftAfter()), "orig-"));
+      images.addAll(
+          FashionMnistSource.sourceImages(
+              o.drift().apply(test.slice(o.driftAfter(), o.images())), "drift-"));
+      Device device = Device.fromName(c.model().device());
+      ServingModel first =
+          new StoreModelProvider(store, name, OptionalInt.empty(), device, Precision.FP32).load();
+      var settings =
+          fc.settings(
+              topics,
+              first.labels().isEmpty() ? FashionMnist.LABELS : first.labels(),
+              test.rows(),
+              c.inference().maxImageBytes());
+      List<ModelVersion> events = new ArrayList<>();
+      List<Seen> seen = new ArrayList<>();
+      List<Long> sentAt;
+      try (ModelSlot<ServingModel> slot = new ModelSlot<>(first);
+          ModelVersionPublisher publisher =
+              new ModelVersionPublisher(c.clientConfig(), topics.modelVersions());
+          FineTuneJob job =
+              new FineTuneJob(store, name, device, fc.recipe(), fc.gate(), regression, publisher);
+          InferenceService inference = new InferenceService(c, slot, Optional.of(store));
+          FeedbackService feedback =
+              new FeedbackService(
+                  c,
+                  settings,
+                  job,
+                  new RollbackGuard(store, name, fc.rollback(), fc.liveWindow(), publisher))) {
+        inference.start();
+        inference.awaitRunning(Duration.ofSeconds(60));
+        feedback.start();
+        out.printf(
+            Locale.ROOT,
+            "drift demo: serving %s v%d; %d images at %.0f/s, %s after %d; feedback for %.0f%%"
+                + " of them; trigger %s; recipe %d epochs lr %s batch %d%n",
+            name,
+            champion,
+            o.images(),
+            o.ratePerSecond(),
+            o.drift().name().toLowerCase(Locale.ROOT),
+            o.driftAfter(),
+            100 * o.feedbackFraction(),
+            fc.trigger(),
+            fc.epochs(),
+            fc.learningRate(),
+            fc.batchSize());
+        out.flush();
+        Watcher watcher = new Watcher(c, o, images, events, seen);
+        Thread reader = new Thread(watcher, "drift-demo-reader");
+        reader.start();
+        new ImagePublisher(c.clientConfig(), topics.images(), o.ratePerSecond())
+            .publish(images, n -> {});
+        reader.join(o.timeout().toMillis() + 10_000);
+        watcher.stop = true;
+        reader.join(5_000);
+        sentAt = watcher.sentAt;
+      }
+      return summarize(o, store, name, champion, regression, events, seen, sentAt);
+    } finally {
+      Demo.deleteQuietly(tmp);
+    }
+  }
+
+  /** Reads predictions and versions, sends feedback, prints windows and events. */
+  private final class Watcher implements Runnable {
+    private final AppConfig c;
+    private final Options o;
+    private final Map<String, Integer> indexOf = new HashMap<>();
+    private final Map<String, String> labelOf = new HashMap<>();
+    private final List<ModelVersion> events;
+    private final List<Seen> seen;
+    private final SplittableRandom random = new SplittableRandom(42);
+    final List<Long> sentAt = new ArrayList<>();
+    volatile boolean stop;
+    long labelsSent;
+
+    Watcher(
+        AppConfig c,
+        Options o,
+        List<SourceImage> images,
+        List<ModelVersion> events,
+        List<Seen> seen) {
+      this.c = c;
+      this.o = o;
+      this.events = events;
+      this.seen = seen;
+      for (int i = 0; i < images.size(); i++) {
+        indexOf.put(images.get(i).id(), i);
+        labelOf.put(images.get(i).id(), images.get(i).label().orElseThrow());
+      }
+    }
+
+    @Override
+    public void run() {
+      var predictions = new SingleObjectAvroSerde<>(Prediction.class);
+      var versions = new SingleObjectAvroSerde<>(ModelVersion.class);
+      var feedbackSerde = new SingleObjectAvroSerde<>(Feedback.class);
+      var topics = c.inference().topics();
+      long deadline = Long.MAX_VALUE;
+      try (KafkaConsumer<String, byte[]> pc = Demo.consumer(c);
+          KafkaConsumer<String, byte[]> vc = Demo.consumer(c);
+          var producer =
+              new KafkaProducer<>(
+                  c.clientConfig(), new StringSerializer(), feedbackSerde.serializer())) {
+        Demo.assignAll(pc, topics.predictions());
+        Demo.assignAll(vc, topics.modelVersions());
+        int windowStart = 0;
+        while (!stop && seen.size() < o.images() && System.currentTimeMillis() < deadline) {
+          for (ConsumerRecord<String, byte[]> r : vc.poll(Duration.ofMillis(10))) {
+            ModelVersion v = versions.decode(r.value());
+            events.add(v);
+            out.println("  model-versions: " + DriftResult.describe(v));
+            out.flush();
+          }
+          for (ConsumerRecord<String, byte[]> r : pc.poll(Duration.ofMillis(40))) {
+            Integer index = indexOf.get(r.key());
+            if (index == null) {
+              continue;
+            }
+            Prediction p = predictions.decode(r.value());
+            String truth = labelOf.get(r.key());
+            seen.add(new Seen(index, p, truth.equals(p.getTopK().get(0).getLabel())));
+            if (random.nextDouble() < o.feedbackFraction()) {
+              var fb =
+                  Feedback.newBuilder()
+                      .setImageId(r.key())
+                      .setLabel(truth)
+                      .setSource("demo")
+                      .setEventTime(Instant.now())
+                      .build();
+              producer.send(new ProducerRecord<>(topics.feedback(), r.key(), fb));
+              labelsSent++;
+              sentAt.add(System.currentTimeMillis());
+            }
+            if (seen.size() - windowStart == o.window()) {
+              printDriftWindow(window(seen.subList(windowStart, seen.size()), o, windowStart));
+              windowStart = seen.size();
+            }
+          }
+          if (deadline == Long.MAX_VALUE && seen.size() > 0) {
+            // the run ends at most timeout + the publishing time after the first prediction
+            deadline =
+                System.currentTimeMillis()
+                    + o.timeout().toMillis()
+                    + (long) (1000 * o.images() / Math.max(1, o.ratePerSecond()));
+          }
+        }
+        if (windowStart < seen.size()) {
+          printDriftWindow(window(seen.subList(windowStart, seen.size()), o, windowStart));
+        }
+        producer.flush();
+        // versions announced after the last prediction
+        for (ConsumerRecord<String, byte[]> r : vc.poll(Duration.ofMillis(200))) {
+          ModelVersion v = versions.decode(r.value());
+          events.add(v);
+          out.println("  model-versions: " + DriftResult.describe(v));
+        }
+        out.flush();
+      }
+    }
+
+    private void printDriftWindow(DriftWindow w) {
+      out.printf(
+          Locale.ROOT,
+          "window %5d-%5d %-8s accuracy %.3f  served by %s  labels sent %d%n",
+          w.first(),
+          w.first() + w.count() - 1,
+          w.drifted() ? "drifted" : "original",
+          w.accuracy(),
+          w.versions(),
+          labelsSent);
+      out.flush();
+    }
+  }
+
+  private static DriftWindow window(List<Seen> part, Options o, int first) {
+    int correct = 0;
+    int drifted = 0;
+    Map<Integer, Integer> byVersion = new TreeMap<>();
+    for (Seen s : part) {
+      correct += s.correct() ? 1 : 0;
+      drifted += s.index() >= o.driftAfter() ? 1 : 0;
+      byVersion.merge(s.prediction().getModelVersion(), 1, Integer::sum);
+    }
+    StringBuilder versions = new StringBuilder();
+    byVersion.forEach(
+        (v, n) -> versions.append(versions.length() == 0 ? "" : "+").append('v').append(v));
+    return new DriftWindow(
+        first, part.size(), correct, versions.toString(), 2 * drifted > part.size());
+  }
+
+  private DriftResult summarize(
+      Options o,
+      ModelStore store,
+      String name,
+      int champion,
+      LabeledImages regression,
+      List<ModelVersion> events,
+      List<Seen> seen,
+      List<Long> sentAt) {
+    long labelsSent = sentAt.size();
+    int finalVersion =
+        seen.isEmpty() ? champion : seen.get(seen.size() - 1).prediction().getModelVersion();
+    int[] pre = new int[2];
+    int[] before = new int[2];
+    int[] after = new int[2];
+    long lastOldOutput = -1;
+    long firstNewOutput = -1;
+    long labelsAtFinal = -1;
+    for (Seen s : seen) {
+      int v = s.prediction().getModelVersion();
+      int[] bucket =
+          s.index() < o.driftAfter()
+              ? pre
+              : v == champion ? before : v == finalVersion ? after : null;
+      if (bucket != null) {
+        bucket[0]++;
+        bucket[1] += s.correct() ? 1 : 0;
+      }
+      long t = s.prediction().getOutputTime().toEpochMilli();
+      if (v != finalVersion) {
+        lastOldOutput = Math.max(lastOldOutput, t);
+      } else if (firstNewOutput < 0 || t < firstNewOutput) {
+        firstNewOutput = t;
+      }
+    }
+    double fineTuneSeconds = 0;
+    for (ModelVersion e : events) {
+      fineTuneSeconds += e.getMetrics().getOrDefault("training_seconds", 0.0);
+      if (e.getStatus() == ModelStatus.PROMOTED && e.getVersion() == finalVersion) {
+        long t = e.getEventTime().toEpochMilli();
+        labelsAtFinal = sentAt.stream().filter(s -> s < t).count();
+      }
+    }
+    boolean swapped = finalVersion != champion && lastOldOutput >= 0 && firstNewOutput >= 0;
+    return new DriftResult(
+        windows(seen, o),
+        List.copyOf(events),
+        seen.size(),
+        ratio(pre),
+        ratio(before),
+        finalVersion == champion ? Double.NaN : ratio(after),
+        finalVersion,
+        labelsAtFinal < 0 ? labelsSent : labelsAtFinal,
+        labelsSent,
+        fineTuneSeconds,
+        swapped ? firstNewOutput - lastOldOutput : Double.NaN,
+        originalAccuracy(store, name, champion, regression),
+        originalAccuracy(store, name, finalVersion, regression));
+  }
+
+  private static List<DriftWindow> windows(List<Seen> seen, Options o) {
+    List<DriftWindow> out = new ArrayList<>();
+    for (int i = 0; i < seen.size(); i += o.window()) {
+      out.add(window(seen.subList(i, Math.min(seen.size(), i + o.window())), o, i));
+    }
+    return out;
+  }
+
+  private static double ratio(int[] b) {
+    return b[0] == 0 ? Double.NaN : (double) b[1] / b[0];
+  }
+
+  private static double originalAccuracy(
+      ModelStore store, String name, int version, LabeledImages regression) {
+    try (LoadedModel m = store.load(name, OptionalInt.of(version), Device.cpu(), Precision.FP32)) {
+      return new Evaluator(256)
+          .evaluate(m.model(), regression, m.manifest().preprocessing())
+          .accuracy();
+    }
+  }
+}

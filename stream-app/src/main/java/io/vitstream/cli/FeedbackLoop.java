@@ -1,0 +1,87 @@
+package io.vitstream.cli;
+
+import ai.djl.Device;
+import io.vitstream.app.AppConfig;
+import io.vitstream.app.FeedbackConfig;
+import io.vitstream.app.FeedbackService;
+import io.vitstream.dataset.FashionMnist;
+import io.vitstream.dataset.LabeledImages;
+import io.vitstream.dataset.Split;
+import io.vitstream.feedback.FineTuneJob;
+import io.vitstream.feedback.ModelVersionPublisher;
+import io.vitstream.feedback.RollbackGuard;
+import io.vitstream.inference.ServingModel;
+import io.vitstream.store.ModelStore;
+import java.util.Optional;
+
+/**
+ * The feedback loop of {@code vitstream run} ({@code feedback.enabled=true}): the feedback service,
+ * its fine-tuning job and rollback guard, on the store the served model comes from. The regression
+ * set is the last 1,000 Fashion-MNIST test images.
+ */
+final class FeedbackLoop implements AutoCloseable {
+  static final int REGRESSION_SIZE = 1000;
+
+  private final ModelVersionPublisher publisher;
+  private final FineTuneJob job;
+  private final FeedbackService service;
+
+  private FeedbackLoop(ModelVersionPublisher publisher, FineTuneJob job, FeedbackService service) {
+    this.publisher = publisher;
+    this.job = job;
+    this.service = service;
+  }
+
+  /** Starts the loop when enabled (it needs a store), else returns one that does nothing. */
+  static FeedbackLoop start(AppConfig config, Optional<ModelStore> store, ServingModel model) {
+    FeedbackConfig fc = config.feedback();
+    if (!fc.enabled()) {
+      return new FeedbackLoop(null, null, null);
+    }
+    ModelStore s =
+        store.orElseThrow(
+            () ->
+                new IllegalArgumentException(
+                    "feedback.enabled=true needs the model store (no model.checkpoint)"));
+    LabeledImages test = FashionMnist.load(FashionMnist.DEFAULT_DIR, Split.TEST);
+    LabeledImages regression = test.slice(test.count() - REGRESSION_SIZE, test.count());
+    var topics = config.inference().topics();
+    var publisher = new ModelVersionPublisher(config.clientConfig(), topics.modelVersions());
+    var job =
+        new FineTuneJob(
+            s,
+            model.name(),
+            Device.fromName(config.model().device()),
+            fc.recipe(),
+            fc.gate(),
+            regression,
+            publisher);
+    var settings =
+        fc.settings(
+            topics,
+            model.labels(),
+            model.preprocessing().size(),
+            config.inference().maxImageBytes());
+    var service =
+        new FeedbackService(
+            config,
+            settings,
+            job,
+            new RollbackGuard(s, model.name(), fc.rollback(), fc.liveWindow(), publisher));
+    service.start();
+    return new FeedbackLoop(publisher, job, service);
+  }
+
+  boolean running() {
+    return service != null;
+  }
+
+  @Override
+  public void close() {
+    if (service != null) {
+      service.close();
+      job.close();
+      publisher.close();
+    }
+  }
+}

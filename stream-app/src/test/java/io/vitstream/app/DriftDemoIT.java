@@ -1,0 +1,63 @@
+package io.vitstream.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vitstream.avro.ModelStatus;
+import io.vitstream.dataset.FashionMnist;
+import io.vitstream.dataset.Split;
+import io.vitstream.testing.ShippedModel;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The drift demo with the shipped model and small numbers: after the stream turns to inverted
+ * images, feedback fine-tunes a candidate, the gate promotes it, and the promoted version
+ * classifies the drifted images better than the first one did.
+ */
+class DriftDemoIT {
+  @Test
+  void shouldPromoteAFineTunedVersionThatRecoversAccuracyOnDriftedImages(@TempDir Path storeDir)
+      throws Exception {
+    // Given the shipped model, a loop that fine-tunes every 150 training labels, and a lax gate
+    ShippedModel.copyInto(storeDir);
+    AppConfig config =
+        AppConfig.load(
+            Optional.empty(),
+            Map.ofEntries(
+                Map.entry(ConfigKeys.APPLICATION_ID.name(), "it-drift"),
+                Map.entry(ConfigKeys.MAX_BATCH_SIZE.name(), "16"),
+                Map.entry(ConfigKeys.MAX_BATCH_DELAY_MS.name(), "10"),
+                Map.entry(ConfigKeys.TRIGGER_LABELS.name(), "150"),
+                Map.entry(ConfigKeys.TRIGGER_ACCURACY_DROP.name(), "1"),
+                Map.entry(ConfigKeys.TRIGGER_MIN_LABELS.name(), "50"),
+                Map.entry(ConfigKeys.LIVE_WINDOW.name(), "50"),
+                Map.entry(ConfigKeys.GATE_MARGIN.name(), "0"),
+                Map.entry(ConfigKeys.GATE_TOLERANCE.name(), "1"),
+                Map.entry(ConfigKeys.GATE_MIN_HOLDOUT.name(), "1"),
+                Map.entry(ConfigKeys.FINETUNE_EPOCHS.name(), "5"),
+                Map.entry(ConfigKeys.FINETUNE_LEARNING_RATE.name(), "0.001")));
+    var test = FashionMnist.load(FashionMnist.DEFAULT_DIR, Split.TEST);
+    var out = new PrintWriter(System.out, true);
+
+    // When 2,000 images stream in, inverted after 200, with half of them labelled
+    DriftResult r =
+        new DriftDemo(config, storeDir, test, out)
+            .run(
+                new DriftDemo.Options(
+                    Drift.INVERT, 2000, 200, 0.5, 200, 100, 200, Duration.ofSeconds(120)));
+    out.println(r.summaryLine());
+
+    // Then a version was promoted and it beats the first one on the drifted images
+    assertThat(r.predicted()).isEqualTo(2000);
+    assertThat(r.events()).anyMatch(e -> e.getStatus() == ModelStatus.PROMOTED);
+    assertThat(r.promoted()).isTrue();
+    assertThat(r.finalVersion()).isGreaterThan(1);
+    assertThat(r.recovered()).isGreaterThan(r.postDriftBefore());
+    assertThat(r.swapPauseMs()).isGreaterThanOrEqualTo(0);
+  }
+}
