@@ -1,7 +1,6 @@
 package io.vitstream.cli;
 
 import io.vitstream.app.AppConfig;
-import io.vitstream.app.ConfigKeys;
 import io.vitstream.app.Demo;
 import io.vitstream.app.DemoResult;
 import io.vitstream.app.Drift;
@@ -16,10 +15,8 @@ import io.vitstream.publish.SourceImage;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -36,6 +33,7 @@ import picocli.CommandLine.Spec;
 final class DemoCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
   @Mixin ConfigOptions options;
+  @Mixin ServingOptions serving;
 
   @Option(names = "--images", defaultValue = "1000", description = "Images to publish (%s)")
   int images;
@@ -52,15 +50,6 @@ final class DemoCommand implements Callable<Integer> {
       paramLabel = "DIR",
       description = "Publish these files/folders instead of Fashion-MNIST")
   List<Path> imageFiles;
-
-  @Option(names = "--checkpoint", paramLabel = "DIR", description = "Checkpoint folder to serve")
-  Path checkpoint;
-
-  @Option(names = "--max-batch-size", description = "Images per forward pass (default 32)")
-  Integer maxBatchSize;
-
-  @Option(names = "--max-batch-delay-ms", description = "Longest wait for a batch (default 20)")
-  Integer maxBatchDelayMs;
 
   @Option(names = "--timeout-s", defaultValue = "300", description = "Give up after (%s s)")
   int timeoutSeconds;
@@ -110,7 +99,7 @@ final class DemoCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    AppConfig config = options.load(flags());
+    AppConfig config = options.load(serving.flags());
     if (drift != null) {
       return drift(config);
     }
@@ -169,19 +158,5 @@ final class DemoCommand implements Callable<Integer> {
     out.println(r.summaryLine());
     out.flush();
     return r.predicted() == count ? 0 : 1;
-  }
-
-  private Map<String, String> flags() {
-    Map<String, String> m = new HashMap<>();
-    if (checkpoint != null) {
-      m.put(ConfigKeys.MODEL_CHECKPOINT.name(), checkpoint.toString());
-    }
-    if (maxBatchSize != null) {
-      m.put(ConfigKeys.MAX_BATCH_SIZE.name(), maxBatchSize.toString());
-    }
-    if (maxBatchDelayMs != null) {
-      m.put(ConfigKeys.MAX_BATCH_DELAY_MS.name(), maxBatchDelayMs.toString());
-    }
-    return m;
   }
 }

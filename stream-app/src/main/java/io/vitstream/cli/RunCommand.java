@@ -1,21 +1,16 @@
 package io.vitstream.cli;
 
 import io.vitstream.app.AppConfig;
-import io.vitstream.app.ConfigKeys;
 import io.vitstream.app.InferenceService;
 import io.vitstream.inference.ModelSlot;
 import io.vitstream.inference.ServingModel;
 import io.vitstream.store.ModelStore;
-import java.nio.file.Path;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code vitstream run}: the inference service against any Kafka, until Ctrl-C. */
@@ -26,22 +21,11 @@ import picocli.CommandLine.Spec;
 final class RunCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
   @Mixin ConfigOptions options;
-
-  @Option(names = "--checkpoint", paramLabel = "DIR", description = "Checkpoint folder to serve")
-  Path checkpoint;
-
-  @Option(names = "--max-batch-size", description = "Images per forward pass (default 32)")
-  Integer maxBatchSize;
-
-  @Option(names = "--max-batch-delay-ms", description = "Longest wait for a batch (default 20)")
-  Integer maxBatchDelayMs;
-
-  @Option(names = "--device", description = "cpu or gpu (default cpu)")
-  String device;
+  @Mixin ServingOptions serving;
 
   @Override
   public Integer call() throws Exception {
-    AppConfig config = options.load(flags());
+    AppConfig config = options.load(serving.flags());
     CountDownLatch stop = new CountDownLatch(1);
     CountDownLatch closed = new CountDownLatch(1);
     Runtime.getRuntime()
@@ -93,22 +77,5 @@ final class RunCommand implements Callable<Integer> {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-  }
-
-  private Map<String, String> flags() {
-    Map<String, String> m = new HashMap<>();
-    if (checkpoint != null) {
-      m.put(ConfigKeys.MODEL_CHECKPOINT.name(), checkpoint.toString());
-    }
-    if (maxBatchSize != null) {
-      m.put(ConfigKeys.MAX_BATCH_SIZE.name(), maxBatchSize.toString());
-    }
-    if (maxBatchDelayMs != null) {
-      m.put(ConfigKeys.MAX_BATCH_DELAY_MS.name(), maxBatchDelayMs.toString());
-    }
-    if (device != null) {
-      m.put(ConfigKeys.MODEL_DEVICE.name(), device);
-    }
-    return m;
   }
 }
