@@ -203,6 +203,17 @@ public record AppConfig(
 
   /** A copy pointing at other brokers. */
   public AppConfig withBootstrapServers(String servers) {
+    return copy(servers, clientProperties);
+  }
+
+  /** A copy with one more client property (e.g. state.dir). */
+  public AppConfig withClientProperty(String key, String value) {
+    Map<String, String> m = new HashMap<>(clientProperties);
+    m.put(key, value);
+    return copy(bootstrapServers, m);
+  }
+
+  private AppConfig copy(String servers, Map<String, String> properties) {
     return new AppConfig(
         servers,
         applicationId,
@@ -214,25 +225,7 @@ public record AppConfig(
         createTopics,
         model,
         feedback,
-        clientProperties);
-  }
-
-  /** A copy with one more client property (e.g. state.dir). */
-  public AppConfig withClientProperty(String key, String value) {
-    Map<String, String> m = new HashMap<>(clientProperties);
-    m.put(key, value);
-    return new AppConfig(
-        bootstrapServers,
-        applicationId,
-        processingGuarantee,
-        streamThreads,
-        intraOpThreads,
-        inference,
-        topicPartitions,
-        createTopics,
-        model,
-        feedback,
-        m);
+        properties);
   }
 
   /** The settings for any Kafka client: brokers plus every pass-through key. */
