@@ -6,6 +6,7 @@ import io.vitstream.feedback.RollbackPolicy;
 import io.vitstream.feedback.TriggerPolicy;
 import io.vitstream.kafka.TopicNames;
 import io.vitstream.topology.InferenceSettings;
+import io.vitstream.training.OptimizerKind;
 import io.vitstream.vit.Precision;
 import java.io.IOException;
 import java.io.Reader;
@@ -166,10 +167,21 @@ public record AppConfig(
             integer(v, ConfigKeys.GATE_MIN_HOLDOUT)),
         new RollbackPolicy(
             number(v, ConfigKeys.ROLLBACK_DROP), integer(v, ConfigKeys.ROLLBACK_MIN_LABELS)),
+        optimizer(v),
+        integer(v, ConfigKeys.FINETUNE_REHEARSAL),
         integer(v, ConfigKeys.FINETUNE_EPOCHS),
         (float) number(v, ConfigKeys.FINETUNE_LEARNING_RATE),
         integer(v, ConfigKeys.FINETUNE_BATCH_SIZE),
         Duration.ofSeconds(integer(v, ConfigKeys.FINETUNE_TIME_LIMIT_S)));
+  }
+
+  private static OptimizerKind optimizer(Map<String, String> v) {
+    try {
+      return OptimizerKind.parse(v.get(ConfigKeys.FINETUNE_OPTIMIZER.name()));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          ConfigKeys.FINETUNE_OPTIMIZER.name() + ": " + e.getMessage(), e);
+    }
   }
 
   private static double number(Map<String, String> v, ConfigKey key) {

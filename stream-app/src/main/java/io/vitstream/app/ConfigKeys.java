@@ -136,6 +136,16 @@ public final class ConfigKeys {
           "feedback.rollback.min.labels",
           "100",
           "Labelled predictions of a new version before it can be rolled back");
+  public static final ConfigKey FINETUNE_OPTIMIZER =
+      new ConfigKey(
+          "finetune.optimizer",
+          "sgd",
+          "Fine-tuning optimizer: sgd (momentum 0.9, the paper's recipe) or adamw");
+  public static final ConfigKey FINETUNE_REHEARSAL =
+      new ConfigKey(
+          "finetune.rehearsal.examples",
+          "1000",
+          "Original training images mixed into every fine-tuning run, against forgetting (0 = none)");
   public static final ConfigKey FINETUNE_EPOCHS =
       new ConfigKey("finetune.epochs", "5", "Fine-tuning epochs over fresh + replay examples");
   public static final ConfigKey FINETUNE_LEARNING_RATE =
@@ -190,6 +200,8 @@ public final class ConfigKeys {
           GATE_MIN_HOLDOUT,
           ROLLBACK_DROP,
           ROLLBACK_MIN_LABELS,
+          FINETUNE_OPTIMIZER,
+          FINETUNE_REHEARSAL,
           FINETUNE_EPOCHS,
           FINETUNE_LEARNING_RATE,
           FINETUNE_BATCH_SIZE,

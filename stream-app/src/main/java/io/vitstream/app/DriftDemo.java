@@ -36,6 +36,7 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -86,18 +87,26 @@ public final class DriftDemo {
   private final AppConfig config;
   private final Path sourceStore;
   private final LabeledImages test;
+  private final Supplier<LabeledImages> train;
   private final PrintWriter out;
 
   /**
    * @param config the app config (the feedback loop's keys included); brokers are replaced
    * @param sourceStore the model store to copy; it is never written to
    * @param test the Fashion-MNIST test split
+   * @param train the Fashion-MNIST training split, read only when fine-tuning rehearses
    * @param out where windows and events are printed as they happen
    */
-  public DriftDemo(AppConfig config, Path sourceStore, LabeledImages test, PrintWriter out) {
+  public DriftDemo(
+      AppConfig config,
+      Path sourceStore,
+      LabeledImages test,
+      Supplier<LabeledImages> train,
+      PrintWriter out) {
     this.config = config;
     this.sourceStore = sourceStore;
     this.test = test;
+    this.train = train;
     this.out = out;
   }
 
@@ -143,7 +152,15 @@ public final class DriftDemo {
           ModelVersionPublisher publisher =
               new ModelVersionPublisher(c.clientConfig(), topics.modelVersions());
           FineTuneJob job =
-              new FineTuneJob(store, name, device, fc.recipe(), fc.gate(), regression, publisher);
+              new FineTuneJob(
+                  store,
+                  name,
+                  device,
+                  fc.recipe(),
+                  fc.gate(),
+                  regression,
+                  fc.rehearsal(train, test.rows()),
+                  publisher);
           InferenceService inference = new InferenceService(c, slot, Optional.of(store));
           FeedbackService feedback =
               new FeedbackService(
@@ -157,7 +174,7 @@ public final class DriftDemo {
         out.printf(
             Locale.ROOT,
             "drift demo: serving %s v%d; %d images at %.0f/s, %s after %d; feedback for %.0f%%"
-                + " of them; trigger %s; recipe %d epochs lr %s batch %d%n",
+                + " of them; trigger %s; recipe %s %d epochs lr %s batch %d%n",
             name,
             champion,
             o.images(),
@@ -166,6 +183,7 @@ public final class DriftDemo {
             o.driftAfter(),
             100 * o.feedbackFraction(),
             fc.trigger(),
+            fc.optimizer(),
             fc.epochs(),
             fc.learningRate(),
             fc.batchSize());

@@ -1,13 +1,17 @@
 package io.vitstream.app;
 
+import io.vitstream.dataset.LabeledImages;
 import io.vitstream.feedback.GatePolicy;
+import io.vitstream.feedback.Rehearsal;
 import io.vitstream.feedback.RollbackPolicy;
 import io.vitstream.feedback.TriggerPolicy;
 import io.vitstream.kafka.TopicNames;
 import io.vitstream.topology.FeedbackSettings;
+import io.vitstream.training.OptimizerKind;
 import io.vitstream.training.TrainingConfig;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * The feedback loop's configuration (the {@code feedback.*} and {@code finetune.*} keys).
@@ -20,6 +24,8 @@ import java.util.List;
  * @param imageRetention how long a recent image can be labelled
  * @param gate when a candidate is promoted
  * @param rollback when a promoted version is rolled back
+ * @param optimizer the fine-tuning optimizer (SGD with momentum, as in the paper, or AdamW)
+ * @param rehearsalExamples original training images mixed into every fine-tuning run (0 = none)
  * @param epochs fine-tuning epochs over fresh + replay examples
  * @param learningRate fine-tuning peak learning rate
  * @param batchSize fine-tuning batch size
@@ -34,6 +40,8 @@ public record FeedbackConfig(
     Duration imageRetention,
     GatePolicy gate,
     RollbackPolicy rollback,
+    OptimizerKind optimizer,
+    int rehearsalExamples,
     int epochs,
     float learningRate,
     int batchSize,
@@ -57,6 +65,7 @@ public record FeedbackConfig(
   /** The fine-tuning recipe: no warmup, augmentation or smoothing; cosine decay; clip 1. */
   public TrainingConfig recipe() {
     return TrainingConfig.builder()
+        .optimizer(optimizer)
         .epochs(epochs)
         .batchSize(batchSize)
         .learningRate(learningRate)
@@ -70,6 +79,18 @@ public record FeedbackConfig(
         .build();
   }
 
+  /**
+   * The rehearsal for the model's original training data; loads it only when rehearsal is on.
+   *
+   * @param pool supplies the original training images
+   */
+  public Rehearsal rehearsal(Supplier<LabeledImages> pool, int imageSize) {
+    if (rehearsalExamples == 0) {
+      return Rehearsal.none(imageSize, imageSize);
+    }
+    return new Rehearsal(pool.get(), rehearsalExamples, 7);
+  }
+
   /** A copy with other fine-tuning bounds. */
   public FeedbackConfig withTrigger(TriggerPolicy t) {
     return new FeedbackConfig(
@@ -81,6 +102,8 @@ public record FeedbackConfig(
         imageRetention,
         gate,
         rollback,
+        optimizer,
+        rehearsalExamples,
         epochs,
         learningRate,
         batchSize,

@@ -154,7 +154,14 @@ final class DemoCommand implements Callable<Integer> {
             regressionSize,
             Duration.ofSeconds(timeoutSeconds));
     var test = FashionMnist.load(fashionMnist, Split.TEST);
-    DriftResult r = new DriftDemo(config, CliPaths.defaultStore(), test, out).run(options);
+    DriftResult r =
+        new DriftDemo(
+                config,
+                CliPaths.defaultStore(),
+                test,
+                () -> FashionMnist.load(fashionMnist, Split.TRAIN),
+                out)
+            .run(options);
     out.println(r.summaryLine());
     out.flush();
     return r.predicted() == count ? 0 : 1;

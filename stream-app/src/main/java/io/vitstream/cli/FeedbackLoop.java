@@ -55,6 +55,8 @@ final class FeedbackLoop implements AutoCloseable {
             fc.recipe(),
             fc.gate(),
             regression,
+            fc.rehearsal(
+                () -> FashionMnist.load(FashionMnist.DEFAULT_DIR, Split.TRAIN), test.rows()),
             publisher);
     var settings =
         fc.settings(

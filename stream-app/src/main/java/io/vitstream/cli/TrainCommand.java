@@ -83,6 +83,26 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--warmup-epochs", defaultValue = "1", description = "warm-up epochs (1)")
   float warmupEpochs;
 
+  @Option(
+      names = "--label-smoothing",
+      defaultValue = "0.1",
+      description = "target mass spread over all classes (0.1)")
+  float labelSmoothing;
+
+  @Option(
+      names = "--crop-padding",
+      defaultValue = "2",
+      description = "random-crop padding in pixels, 0 for no crop (2)")
+  int cropPadding;
+
+  @Option(
+      names = "--flip",
+      negatable = true,
+      defaultValue = "true",
+      fallbackValue = "true",
+      description = "random horizontal flip (--no-flip to turn off)")
+  boolean flip;
+
   @Option(names = "--seed", defaultValue = "42", description = "random seed (42)")
   long seed;
 
@@ -219,6 +239,9 @@ final class TrainCommand implements Callable<Integer> {
             .learningRate(lr)
             .weightDecay(weightDecay)
             .warmupEpochs(warmupEpochs)
+            .labelSmoothing(labelSmoothing)
+            .cropPadding(cropPadding)
+            .flip(flip)
             .seed(seed)
             .evalLimit(evalLimit);
     if (maxMinutes != null) {

@@ -71,4 +71,33 @@ public record LabeledImages(int count, int rows, int cols, byte[] pixels, byte[]
         Arrays.copyOf(pixels, limit * imageLength()),
         Arrays.copyOf(labels, limit));
   }
+
+  /** These images followed by {@code other}'s, which must be the same size. */
+  public LabeledImages concat(LabeledImages other) {
+    if (other.rows != rows || other.cols != cols) {
+      throw new IllegalArgumentException(
+          "cannot join " + rows + "x" + cols + " and " + other.rows + "x" + other.cols + " images");
+    }
+    byte[] p = Arrays.copyOf(pixels, pixels.length + other.pixels.length);
+    System.arraycopy(other.pixels, 0, p, pixels.length, other.pixels.length);
+    byte[] l = Arrays.copyOf(labels, count + other.count);
+    System.arraycopy(other.labels, 0, l, count, other.count);
+    return new LabeledImages(count + other.count, rows, cols, p, l);
+  }
+
+  /** The images at these indices, in this order (an index may repeat). */
+  public LabeledImages select(int[] indices) {
+    int n = imageLength();
+    byte[] p = new byte[indices.length * n];
+    byte[] l = new byte[indices.length];
+    for (int i = 0; i < indices.length; i++) {
+      int j = indices[i];
+      if (j < 0 || j >= count) {
+        throw new IllegalArgumentException("index " + j + " out of " + count + " images");
+      }
+      System.arraycopy(pixels, j * n, p, i * n, n);
+      l[i] = labels[j];
+    }
+    return new LabeledImages(indices.length, rows, cols, p, l);
+  }
 }

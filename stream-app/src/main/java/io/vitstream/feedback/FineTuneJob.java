@@ -33,11 +33,11 @@ import org.slf4j.LoggerFactory;
 /**
  * Fine-tunes the champion on feedback, off the stream threads and one run at a time (DJL allows one
  * gradient collector per process). Each run loads its own copy of the promoted version from the
- * store, trains it on fresh plus replay examples within the training config's epochs and time
- * limit, evaluates champion and candidate on the same holdout and on a fixed regression set, and
- * lets the {@link GatePolicy} decide. A promoted candidate is published as the next version
- * (parent: the champion) and promoted. Every run ends in one ModelVersion event. A NaN or diverging
- * loss aborts the run and changes nothing but that event.
+ * store, trains it on fresh plus replay examples (and a {@link Rehearsal} draw) within the training
+ * config's epochs and time limit, evaluates champion and candidate on the same holdout and on a
+ * fixed regression set, and lets the {@link GatePolicy} decide. A promoted candidate is published
+ * as the next version (parent: the champion) and promoted. Every run ends in one ModelVersion
+ * event. A NaN or diverging loss aborts the run and changes nothing but that event.
  */
 public final class FineTuneJob implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(FineTuneJob.class);
@@ -52,7 +52,9 @@ public final class FineTuneJob implements AutoCloseable {
   private final TrainingConfig training;
   private final GatePolicy gate;
   private final LabeledImages regression;
+  private final Rehearsal rehearsal;
   private final Consumer<ModelVersion> events;
+  private long runs;
   private final ExecutorService executor =
       Executors.newSingleThreadExecutor(
           r -> {
@@ -68,6 +70,7 @@ public final class FineTuneJob implements AutoCloseable {
    * @param training the fine-tuning recipe and its bounds (epochs, time limit)
    * @param gate when a candidate is promoted
    * @param regression fixed labelled images from the original test data, against forgetting
+   * @param rehearsal original training images mixed into every run, against forgetting
    * @param events receives every run's ModelVersion event (e.g. a producer to model-versions)
    */
   public FineTuneJob(
@@ -77,6 +80,7 @@ public final class FineTuneJob implements AutoCloseable {
       TrainingConfig training,
       GatePolicy gate,
       LabeledImages regression,
+      Rehearsal rehearsal,
       Consumer<ModelVersion> events) {
     this.store = store;
     this.name = name;
@@ -84,6 +88,7 @@ public final class FineTuneJob implements AutoCloseable {
     this.training = training;
     this.gate = gate;
     this.regression = regression;
+    this.rehearsal = rehearsal;
     this.events = events;
   }
 
@@ -95,7 +100,9 @@ public final class FineTuneJob implements AutoCloseable {
   /** Runs on the calling thread; use {@link #submit} from a stream thread. */
   FineTuneOutcome run(FineTuneRequest request) {
     int champion = store.resolve(name, OptionalInt.empty());
-    LabeledImages train = request.trainingSet();
+    LabeledImages feedback = request.trainingSet();
+    LabeledImages rehearsed = rehearsal.draw(runs++);
+    LabeledImages train = feedback.concat(rehearsed);
     try (LoadedModel champ = store.load(name, OptionalInt.of(champion), device, Precision.FP32);
         LoadedModel cand = store.load(name, OptionalInt.of(champion), device, Precision.FP32)) {
       ModelManifest m = champ.manifest();
@@ -106,7 +113,7 @@ public final class FineTuneJob implements AutoCloseable {
                 .fit(cand.model(), train, request.holdout(), m.preprocessing(), Optional.empty());
       } catch (RuntimeException e) {
         return emit(
-            rejected(champion, train.count(), "training aborted: " + e.getMessage()),
+            rejected(champion, feedback.count(), "training aborted: " + e.getMessage()),
             Optional.empty(),
             0);
       }
@@ -127,7 +134,7 @@ public final class FineTuneJob implements AutoCloseable {
       GatePolicy.Decision decision = gate.decide(metrics);
       ModelVersion event;
       if (!decision.promote()) {
-        event = rejected(champion, train.count(), decision.reason());
+        event = rejected(champion, feedback.count(), decision.reason());
       } else {
         var candidate =
             new ModelCandidate(
@@ -145,12 +152,12 @@ public final class FineTuneJob implements AutoCloseable {
                     training.seed(),
                     "fine-tune",
                     result.trainingSeconds(),
-                    provenance(request)),
+                    provenance(request, rehearsed.count())),
                 champion);
         int version = store.publish(name, cand.model(), candidate);
         store.promote(name, version);
         event =
-            base(version, ModelStatus.PROMOTED, champion, train.count(), decision.reason())
+            base(version, ModelStatus.PROMOTED, champion, feedback.count(), decision.reason())
                 .setSha256(store.manifest(name, version).sha256())
                 .build();
       }
@@ -161,11 +168,13 @@ public final class FineTuneJob implements AutoCloseable {
     }
   }
 
-  private static String provenance(FineTuneRequest r) {
+  private static String provenance(FineTuneRequest r, int rehearsed) {
     return r.fresh().count()
         + " fresh + "
         + r.replay().count()
-        + " replay, "
+        + " replay + "
+        + rehearsed
+        + " rehearsal, "
         + r.holdout().count()
         + " holdout; "
         + r.feedback();

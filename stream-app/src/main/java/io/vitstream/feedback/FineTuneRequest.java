@@ -1,7 +1,6 @@
 package io.vitstream.feedback;
 
 import io.vitstream.dataset.LabeledImages;
-import java.util.Arrays;
 
 /**
  * What one fine-tuning run learns from and is judged on.
@@ -22,11 +21,6 @@ public record FineTuneRequest(
 
   /** Fresh then replay examples, as one training set. */
   public LabeledImages trainingSet() {
-    byte[] pixels = Arrays.copyOf(fresh.pixels(), fresh.pixels().length + replay.pixels().length);
-    System.arraycopy(replay.pixels(), 0, pixels, fresh.pixels().length, replay.pixels().length);
-    byte[] labels = Arrays.copyOf(fresh.labels(), fresh.count() + replay.count());
-    System.arraycopy(replay.labels(), 0, labels, fresh.count(), replay.count());
-    return new LabeledImages(
-        fresh.count() + replay.count(), fresh.rows(), fresh.cols(), pixels, labels);
+    return fresh.concat(replay);
   }
 }

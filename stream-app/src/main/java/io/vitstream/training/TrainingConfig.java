@@ -6,6 +6,7 @@ import java.time.Duration;
  * How to train. Build it with {@link #builder()}, which holds the defaults used for the shipped
  * Fashion-MNIST model and checks every value.
  *
+ * @param optimizer AdamW (from scratch) or SGD with momentum (the paper's fine-tuning)
  * @param epochs passes over the training set; the learning-rate schedule spans all of them
  * @param batchSize images per step; the last partial batch of an epoch is dropped
  * @param learningRate peak AdamW learning rate, reached after the warm-up
@@ -21,6 +22,7 @@ import java.time.Duration;
  * @param evalLimit test images evaluated after each epoch (all at the end of training)
  */
 public record TrainingConfig(
+    OptimizerKind optimizer,
     int epochs,
     int batchSize,
     float learningRate,
@@ -39,6 +41,7 @@ public record TrainingConfig(
   public static final Duration UNLIMITED = Duration.ofDays(3650);
 
   public TrainingConfig {
+    check(optimizer != null, "optimizer must be given");
     check(epochs > 0, "epochs must be positive, got " + epochs);
     check(batchSize > 0, "batch size must be positive, got " + batchSize);
     check(learningRate > 0, "learning rate must be positive, got " + learningRate);
@@ -70,6 +73,7 @@ public record TrainingConfig(
   /** A builder holding this config's values. */
   public Builder toBuilder() {
     return new Builder()
+        .optimizer(optimizer)
         .epochs(epochs)
         .batchSize(batchSize)
         .learningRate(learningRate)
@@ -87,6 +91,7 @@ public record TrainingConfig(
 
   /** Builds a {@link TrainingConfig}. */
   public static final class Builder {
+    private OptimizerKind optimizer = OptimizerKind.ADAMW;
     private int epochs = 22;
     private int batchSize = 128;
     private float learningRate = 2e-3f;
@@ -102,6 +107,11 @@ public record TrainingConfig(
     private int evalLimit = 10_000;
 
     private Builder() {}
+
+    public Builder optimizer(OptimizerKind value) {
+      optimizer = value;
+      return this;
+    }
 
     public Builder epochs(int value) {
       epochs = value;
@@ -171,6 +181,7 @@ public record TrainingConfig(
     /** Builds the config; throws IllegalArgumentException naming a bad value. */
     public TrainingConfig build() {
       return new TrainingConfig(
+          optimizer,
           epochs,
           batchSize,
           learningRate,

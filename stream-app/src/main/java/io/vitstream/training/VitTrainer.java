@@ -9,7 +9,6 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
-import ai.djl.training.optimizer.Optimizer;
 import io.vitstream.dataset.BatchAssembler;
 import io.vitstream.dataset.LabeledImages;
 import io.vitstream.evaluation.Evaluation;
@@ -25,10 +24,10 @@ import java.util.Random;
 
 /**
  * Trains a {@link VitModel} classifier with DJL's trainer: AdamW (Adam plus the decoupled weight
- * decay of {@link DecoupledWeightDecay}), linear warm-up then cosine decay, global-norm gradient
- * clipping, label smoothing, and random crop and flip augmentation. Each step runs in its own
- * native scope. After each epoch it evaluates on the test images and saves a checkpoint (when given
- * one); a run given an existing checkpoint continues from it.
+ * decay of {@link DecoupledWeightDecay}) or SGD with momentum, linear warm-up then cosine decay,
+ * global-norm gradient clipping, label smoothing, and random crop and flip augmentation. Each step
+ * runs in its own native scope. After each epoch it evaluates on the test images and saves a
+ * checkpoint (when given one); a run given an existing checkpoint continues from it.
  *
  * <p>Deterministic for a seed: the engine's seed drives dropout, and per-epoch Java generators
  * drive shuffling and augmentation, so a resumed run sees the same batches as an uninterrupted one.
@@ -80,8 +79,7 @@ public final class VitTrainer {
     DefaultTrainingConfig djlConfig =
         new DefaultTrainingConfig(new SmoothedCrossEntropy())
             .optDevices(new Device[] {model.device()})
-            .optOptimizer(
-                Optimizer.adamW().optLearningRateTracker(schedule).optWeightDecays(0).build());
+            .optOptimizer(config.optimizer().build(schedule));
     Evaluator evaluator = new Evaluator(EVAL_BATCH);
     LabeledImages testSubset = test.limit(config.evalLimit());
     BatchAssembler assembler =

@@ -46,7 +46,12 @@ class DriftDemoIT {
 
     // When 2,000 images stream in, inverted after 200, with half of them labelled
     DriftResult r =
-        new DriftDemo(config, storeDir, test, out)
+        new DriftDemo(
+                config,
+                storeDir,
+                test,
+                () -> FashionMnist.load(FashionMnist.DEFAULT_DIR, Split.TRAIN),
+                out)
             .run(
                 new DriftDemo.Options(
                     Drift.INVERT, 2000, 200, 0.5, 200, 100, 200, Duration.ofSeconds(120)));

@@ -14,6 +14,7 @@ import io.vitstream.dataset.Split;
 import io.vitstream.feedback.FineTuneJob;
 import io.vitstream.feedback.GatePolicy;
 import io.vitstream.feedback.ModelVersionPublisher;
+import io.vitstream.feedback.Rehearsal;
 import io.vitstream.feedback.TriggerPolicy;
 import io.vitstream.inference.ModelSlot;
 import io.vitstream.inference.ServingModel;
@@ -138,6 +139,7 @@ class FeedbackLoopIT {
                 recipe,
                 new GatePolicy(0.0, 1.0, 1),
                 ShippedModel.slice(test, 0, 200, false),
+                Rehearsal.none(28, 28),
                 publisher);
         InferenceService inference = new InferenceService(c, slot, Optional.of(store));
         FeedbackService feedback = new FeedbackService(c, settings, job)) {

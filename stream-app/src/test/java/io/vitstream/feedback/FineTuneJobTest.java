@@ -54,7 +54,14 @@ class FineTuneJobTest {
             .evalLimit(0)
             .build();
     return new FineTuneJob(
-        store, NAME, Device.cpu(), config, gate, slice(0, 500, false), events::add);
+        store,
+        NAME,
+        Device.cpu(),
+        config,
+        gate,
+        slice(0, 500, false),
+        Rehearsal.none(28, 28),
+        events::add);
   }
 
   @Test

@@ -68,6 +68,32 @@ class VitTrainerTest {
   }
 
   @Test
+  void shouldReduceTheLossWithSgdMomentumToo() {
+    Djl.setSeed(7);
+    try (VitModel model = VitModel.create(TINY, Device.cpu(), Precision.FP32)) {
+      TrainingConfig sgd =
+          config().optimizer(OptimizerKind.SGD).learningRate(0.05f).epochs(3).batchSize(32).build();
+      TrainingResult result =
+          new VitTrainer(sgd, TrainingListener.NONE)
+              .fit(model, train, test, Preprocessing.fashionMnist(), Optional.empty());
+
+      double first = result.history().get(0).trainLoss();
+      double last = result.history().get(2).trainLoss();
+      assertThat(last).isLessThan(first - 0.1);
+      assertThat(result.finalEvaluation().accuracy()).isGreaterThan(0.2); // chance is 0.1
+    }
+  }
+
+  @Test
+  void shouldParseTheOptimizerByNameAndRefuseOthers() {
+    assertThat(OptimizerKind.parse(" SGD ")).isEqualTo(OptimizerKind.SGD);
+    assertThat(OptimizerKind.parse("adamw")).isEqualTo(OptimizerKind.ADAMW);
+    assertThatThrownBy(() -> OptimizerKind.parse("rmsprop"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("unknown optimizer 'rmsprop': adamw or sgd");
+  }
+
+  @Test
   void shouldResumeAfterTheLastCompletedEpoch(@TempDir Path dir) {
     TrainingCheckpoint checkpoint = new TrainingCheckpoint(dir);
     TrainingConfig twoEpochs = config().epochs(2).build();
