@@ -41,6 +41,10 @@ class FineTuneJobTest {
   }
 
   private FineTuneJob job(int epochs, int batch, float lr, GatePolicy gate) {
+    return job(epochs, batch, lr, gate, Rehearsal.none(28, 28));
+  }
+
+  private FineTuneJob job(int epochs, int batch, float lr, GatePolicy gate, Rehearsal rehearsal) {
     TrainingConfig config =
         TrainingConfig.builder()
             .epochs(epochs)
@@ -54,14 +58,7 @@ class FineTuneJobTest {
             .evalLimit(0)
             .build();
     return new FineTuneJob(
-        store,
-        NAME,
-        Device.cpu(),
-        config,
-        gate,
-        slice(0, 500, false),
-        Rehearsal.none(28, 28),
-        events::add);
+        store, NAME, Device.cpu(), config, gate, slice(0, 500, false), rehearsal, events::add);
   }
 
   @Test
@@ -95,7 +92,7 @@ class FineTuneJobTest {
 
   @Test
   void shouldPromoteACandidateThatLearnedInvertedImages() throws Exception {
-    // Given feedback on inverted images, with original images replayed
+    // Given feedback on inverted images, with original images replayed and rehearsed
     var request =
         new FineTuneRequest(
             slice(2000, 4000, true),
@@ -105,7 +102,8 @@ class FineTuneJobTest {
 
     // When a short run fine-tunes on it
     FineTuneOutcome out;
-    try (FineTuneJob job = job(1, 64, 1e-3f, new GatePolicy(0.05, 0.5, 100))) {
+    var rehearsal = new Rehearsal(slice(5000, 6000, false), 200, 1);
+    try (FineTuneJob job = job(1, 64, 1e-3f, new GatePolicy(0.05, 0.5, 100), rehearsal)) {
       out = job.submit(request).get();
     }
 
@@ -117,13 +115,15 @@ class FineTuneJobTest {
     assertThat(store.promoted(NAME)).hasValue(2);
     var manifest = store.manifest(NAME, 2);
     assertThat(manifest.parentVersion()).isEqualTo(1);
-    assertThat(manifest.provenance().feedback()).contains("2000 fresh", "feedback-0@0..1999");
+    assertThat(manifest.provenance().feedback())
+        .contains("2000 fresh", "500 replay", "200 rehearsal", "feedback-0@0..1999");
     assertThat(events)
         .singleElement()
         .satisfies(
             e -> {
               assertThat(e.getStatus()).isEqualTo(ModelStatus.PROMOTED);
               assertThat(e.getVersion()).isEqualTo(2);
+              assertThat(e.getFeedbackCount()).isEqualTo(2500); // rehearsal is not feedback
               assertThat(e.getSha256()).isEqualTo(manifest.sha256());
             });
   }
