@@ -67,8 +67,11 @@ public final class TrainingCheckpoint {
    * Restores the weights into {@code model} and returns the state, or empty when there is no
    * checkpoint yet.
    *
-   * @throws IllegalStateException when the checkpoint was made with another geometry, epoch count,
-   *     batch size or seed
+   * <p>The epoch count may grow on resume: the cosine schedule is then stretched to the new end,
+   * from the step reached.
+   *
+   * @throws IllegalStateException when the checkpoint was made with another geometry, batch size or
+   *     seed, or has already trained more epochs than asked for
    */
   Optional<TrainingState> restore(VitModel model, TrainingConfig config) {
     Path state = dir.resolve(STATE);
@@ -81,17 +84,25 @@ public final class TrainingCheckpoint {
     } catch (IOException | JsonParseException e) {
       throw new IllegalStateException("cannot read checkpoint " + state + ": " + e.getMessage(), e);
     }
-    TrainingConfigView expected =
-        new TrainingConfigView(config.epochs(), config.batchSize(), config.seed());
-    if (!saved.vit().equals(model.config()) || !saved.training().equals(expected)) {
+    TrainingConfigView run = saved.training();
+    boolean sameRun = run.batchSize() == config.batchSize() && run.seed() == config.seed();
+    if (!saved.vit().equals(model.config()) || !sameRun) {
       throw new IllegalStateException(
           "checkpoint "
               + dir
               + " was made with "
-              + saved.training()
+              + run
               + " and "
               + saved.vit()
-              + "; resume with the same settings");
+              + "; resume with the same geometry, batch size and seed");
+    }
+    if (config.epochs() < saved.state().epoch()) {
+      throw new IllegalStateException(
+          "checkpoint "
+              + dir
+              + " has already trained "
+              + saved.state().epoch()
+              + " epochs; resume with --epochs of at least that");
     }
     try (NDManager tmp = model.newBatchManager()) {
       model.setWeights(SafeTensors.read(dir.resolve(Checkpoints.WEIGHTS), tmp));

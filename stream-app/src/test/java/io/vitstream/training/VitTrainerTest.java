@@ -153,7 +153,33 @@ class VitTrainerTest {
                           test,
                           Preprocessing.fashionMnist(),
                           Optional.of(checkpoint)))
-          .hasMessageContaining("resume with the same settings");
+          .hasMessageContaining("resume with the same geometry, batch size and seed");
+    }
+  }
+
+  @Test
+  void shouldStretchTheScheduleWhenResumedWithMoreEpochsButNeverShrinkIt(@TempDir Path dir) {
+    TrainingCheckpoint checkpoint = new TrainingCheckpoint(dir);
+    LabeledImages few = train.limit(128);
+    Preprocessing pre = Preprocessing.fashionMnist();
+    try (VitModel model = VitModel.create(TINY, Device.cpu(), Precision.FP32)) {
+      new VitTrainer(config().epochs(1).evalLimit(0).build(), TrainingListener.NONE)
+          .fit(model, few, test.limit(64), pre, Optional.of(checkpoint));
+    }
+    try (VitModel model = VitModel.create(TINY, Device.cpu(), Precision.FP32)) {
+      TrainingResult result =
+          new VitTrainer(config().epochs(2).evalLimit(0).build(), TrainingListener.NONE)
+              .fit(model, few, test.limit(64), pre, Optional.of(checkpoint));
+
+      assertThat(result.history()).extracting(EpochResult::epoch).containsExactly(1, 2);
+      assertThat(result.history().get(1).steps()).isEqualTo(2); // 128 images, batch 64
+    }
+    try (VitModel model = VitModel.create(TINY, Device.cpu(), Precision.FP32)) {
+      assertThatThrownBy(
+              () ->
+                  new VitTrainer(config().epochs(1).build(), TrainingListener.NONE)
+                      .fit(model, few, test.limit(64), pre, Optional.of(checkpoint)))
+          .hasMessageContaining("has already trained 2 epochs");
     }
   }
 }
