@@ -198,7 +198,12 @@ public final class DriftDemo {
         reader.join(5_000);
         sentAt = watcher.sentAt;
       }
-      return summarize(o, store, name, champion, regression, events, seen, sentAt);
+      // The summary's original-data accuracy is measured on test images that neither the stream nor
+      // the gate's regression set used (the regression set itself when none are left).
+      int unused = test.count() - o.regressionSize() - o.images();
+      LabeledImages original =
+          unused > 0 ? test.slice(o.images(), o.images() + unused) : regression;
+      return summarize(o, store, name, champion, original, events, seen, sentAt);
     } finally {
       Demo.deleteQuietly(tmp);
     }
@@ -337,7 +342,7 @@ public final class DriftDemo {
       ModelStore store,
       String name,
       int champion,
-      LabeledImages regression,
+      LabeledImages original,
       List<ModelVersion> events,
       List<Seen> seen,
       List<Long> sentAt) {
@@ -383,13 +388,14 @@ public final class DriftDemo {
         ratio(pre),
         ratio(before),
         finalVersion == champion ? Double.NaN : ratio(after),
+        champion,
         finalVersion,
         labelsAtFinal < 0 ? labelsSent : labelsAtFinal,
         labelsSent,
         fineTuneSeconds,
         swapped ? firstNewOutput - lastOldOutput : Double.NaN,
-        originalAccuracy(store, name, champion, regression),
-        originalAccuracy(store, name, finalVersion, regression));
+        originalAccuracy(store, name, champion, original),
+        originalAccuracy(store, name, finalVersion, original));
   }
 
   private static List<DriftWindow> windows(List<Seen> seen, Options o) {
@@ -405,10 +411,10 @@ public final class DriftDemo {
   }
 
   private static double originalAccuracy(
-      ModelStore store, String name, int version, LabeledImages regression) {
+      ModelStore store, String name, int version, LabeledImages original) {
     try (LoadedModel m = store.load(name, OptionalInt.of(version), Device.cpu(), Precision.FP32)) {
       return new Evaluator(256)
-          .evaluate(m.model(), regression, m.manifest().preprocessing())
+          .evaluate(m.model(), original, m.manifest().preprocessing())
           .accuracy();
     }
   }

@@ -14,14 +14,16 @@ import java.util.Map;
  * @param preDrift accuracy on original images
  * @param postDriftBefore accuracy on drifted images served by the first version
  * @param recovered accuracy on drifted images served by the final version (NaN if none)
+ * @param championVersion the version serving when the demo started
  * @param finalVersion the version serving at the end
  * @param labelsUsed labels sent until the final version was promoted (all sent if none)
  * @param labelsSent labels sent in all
  * @param fineTuneSeconds training seconds over all fine-tuning runs
  * @param swapPauseMs the gap in output time between the last prediction of the old version and the
  *     first of the final version (NaN if no swap)
- * @param championOriginal the first version's accuracy on the original regression set
- * @param finalOriginal the final version's accuracy on it
+ * @param championOriginal the first version's accuracy on original test images that neither the
+ *     stream nor the gate used
+ * @param finalOriginal the final version's accuracy on them
  */
 public record DriftResult(
     List<DriftWindow> windows,
@@ -30,6 +32,7 @@ public record DriftResult(
     double preDrift,
     double postDriftBefore,
     double recovered,
+    int championVersion,
     int finalVersion,
     long labelsUsed,
     long labelsSent,
@@ -49,7 +52,7 @@ public record DriftResult(
         Locale.ROOT,
         "drift summary: pre-drift accuracy %.4f; post-drift before recovery %.4f; recovered"
             + " %.4f (v%d); labels used %d (sent %d); fine-tune %.1f s; swap pause %.0f ms;"
-            + " original-data accuracy %.4f (v1) -> %.4f (v%d)",
+            + " original-data accuracy %.4f (v%d) -> %.4f (v%d)",
         preDrift,
         postDriftBefore,
         recovered,
@@ -59,6 +62,7 @@ public record DriftResult(
         fineTuneSeconds,
         swapPauseMs,
         championOriginal,
+        championVersion,
         finalOriginal,
         finalVersion);
   }

@@ -61,6 +61,7 @@ class DriftDemoIT {
     assertThat(r.predicted()).isEqualTo(2000);
     assertThat(r.events()).anyMatch(e -> e.getStatus() == ModelStatus.PROMOTED);
     assertThat(r.promoted()).isTrue();
+    assertThat(r.championVersion()).isEqualTo(1);
     assertThat(r.finalVersion()).isGreaterThan(1);
     assertThat(r.recovered()).isGreaterThan(r.postDriftBefore());
     assertThat(r.swapPauseMs()).isGreaterThanOrEqualTo(0);

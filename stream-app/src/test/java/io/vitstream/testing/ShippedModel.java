@@ -14,7 +14,11 @@ public final class ShippedModel {
 
   private ShippedModel() {}
 
-  /** A store in {@code root} holding a copy of the shipped version 1, promoted. */
+  /**
+   * A store in {@code root} holding a copy of the shipped version 1, promoted: the small patch-7
+   * model (the promoted default is version 2, about three times as costly), which keeps the tests
+   * fast.
+   */
   public static ModelStore copyInto(Path root) throws IOException {
     Path shipped =
         Path.of(System.getProperty("vitstream.repo.dir", "."))
