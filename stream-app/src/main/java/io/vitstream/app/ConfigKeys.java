@@ -150,7 +150,9 @@ public final class ConfigKeys {
       new ConfigKey("finetune.epochs", "5", "Fine-tuning epochs over fresh + replay examples");
   public static final ConfigKey FINETUNE_LEARNING_RATE =
       new ConfigKey(
-          "finetune.learning.rate", "0.0005", "Fine-tuning peak learning rate (cosine decay)");
+          "finetune.learning.rate",
+          "0.01",
+          "Fine-tuning peak learning rate (cosine decay; about 0.0005 for adamw)");
   public static final ConfigKey FINETUNE_BATCH_SIZE =
       new ConfigKey("finetune.batch.size", "32", "Fine-tuning batch size");
   public static final ConfigKey FINETUNE_TIME_LIMIT_S =

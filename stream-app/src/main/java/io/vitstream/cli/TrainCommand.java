@@ -85,14 +85,14 @@ final class TrainCommand implements Callable<Integer> {
 
   @Option(
       names = "--label-smoothing",
-      defaultValue = "0.1",
-      description = "target mass spread over all classes (0.1)")
+      defaultValue = "0",
+      description = "target mass spread over all classes (0; 0.1 cost 5 points here)")
   float labelSmoothing;
 
   @Option(
       names = "--crop-padding",
-      defaultValue = "2",
-      description = "random-crop padding in pixels, 0 for no crop (2)")
+      defaultValue = "1",
+      description = "random-crop padding in pixels, 0 for no crop (1)")
   int cropPadding;
 
   @Option(

@@ -3,8 +3,9 @@ package io.vitstream.training;
 import java.time.Duration;
 
 /**
- * How to train. Build it with {@link #builder()}, which holds the defaults used for the shipped
- * Fashion-MNIST model and checks every value.
+ * How to train. Build it with {@link #builder()}, which holds the recipe of the shipped
+ * Fashion-MNIST version 2 (no label smoothing, crop padding 1, flip; its epoch count is the
+ * 30-minute run's) and checks every value.
  *
  * @param optimizer AdamW (from scratch) or SGD with momentum (the paper's fine-tuning)
  * @param epochs passes over the training set; the learning-rate schedule spans all of them
@@ -99,8 +100,8 @@ public record TrainingConfig(
     private float warmupEpochs = 1;
     private float weightDecay = 0.05f;
     private float clipNorm = 1;
-    private float labelSmoothing = 0.1f;
-    private int cropPadding = 2;
+    private float labelSmoothing = 0;
+    private int cropPadding = 1;
     private boolean flip = true;
     private long seed = 42;
     private Duration timeLimit = UNLIMITED;
