@@ -139,22 +139,22 @@ public final class ConfigKeys {
   public static final ConfigKey FINETUNE_OPTIMIZER =
       new ConfigKey(
           "finetune.optimizer",
-          "sgd",
-          "Fine-tuning optimizer: sgd (momentum 0.9, the paper's recipe) or adamw");
+          "adamw",
+          "Fine-tuning optimizer: adamw or sgd (momentum 0.9, the paper's recipe)");
   public static final ConfigKey FINETUNE_REHEARSAL =
       new ConfigKey(
           "finetune.rehearsal.examples",
-          "1000",
+          "500",
           "Original training images mixed into every fine-tuning run, against forgetting (0 = none)");
   public static final ConfigKey FINETUNE_EPOCHS =
-      new ConfigKey("finetune.epochs", "5", "Fine-tuning epochs over fresh + replay examples");
+      new ConfigKey("finetune.epochs", "3", "Fine-tuning epochs over fresh + replay examples");
   public static final ConfigKey FINETUNE_LEARNING_RATE =
       new ConfigKey(
           "finetune.learning.rate",
-          "0.01",
-          "Fine-tuning peak learning rate (cosine decay; about 0.0005 for adamw)");
+          "0.0005",
+          "Fine-tuning peak learning rate (cosine decay; about 0.01 for sgd)");
   public static final ConfigKey FINETUNE_BATCH_SIZE =
-      new ConfigKey("finetune.batch.size", "32", "Fine-tuning batch size");
+      new ConfigKey("finetune.batch.size", "64", "Fine-tuning batch size");
   public static final ConfigKey FINETUNE_TIME_LIMIT_S =
       new ConfigKey(
           "finetune.time.limit.s",

@@ -2,12 +2,10 @@ package io.vitstream.app;
 
 import ai.djl.Device;
 import io.vitstream.avro.Feedback;
-import io.vitstream.avro.ModelStatus;
 import io.vitstream.avro.ModelVersion;
 import io.vitstream.avro.Prediction;
 import io.vitstream.dataset.FashionMnist;
 import io.vitstream.dataset.LabeledImages;
-import io.vitstream.evaluation.Evaluator;
 import io.vitstream.feedback.FineTuneJob;
 import io.vitstream.feedback.ModelVersionPublisher;
 import io.vitstream.feedback.RollbackGuard;
@@ -19,7 +17,6 @@ import io.vitstream.publish.FashionMnistSource;
 import io.vitstream.publish.ImagePublisher;
 import io.vitstream.publish.SourceImage;
 import io.vitstream.serde.SingleObjectAvroSerde;
-import io.vitstream.store.LoadedModel;
 import io.vitstream.store.ModelStore;
 import io.vitstream.vit.Precision;
 import java.io.PrintWriter;
@@ -35,7 +32,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.SplittableRandom;
-import java.util.TreeMap;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -110,9 +106,6 @@ public final class DriftDemo {
     this.out = out;
   }
 
-  /** A received prediction: its image's index and whether it was right. */
-  private record Seen(int index, Prediction prediction, boolean correct) {}
-
   /** Runs the demo. */
   public DriftResult run(Options o) throws Exception {
     if (o.images() + o.regressionSize() > test.count()) {
@@ -146,7 +139,7 @@ public final class DriftDemo {
               test.rows(),
               c.inference().maxImageBytes());
       List<ModelVersion> events = new ArrayList<>();
-      List<Seen> seen = new ArrayList<>();
+      List<DriftSummary.Seen> seen = new ArrayList<>();
       List<Long> sentAt;
       try (ModelSlot<ServingModel> slot = new ModelSlot<>(first);
           ModelVersionPublisher publisher =
@@ -203,7 +196,7 @@ public final class DriftDemo {
       int unused = test.count() - o.regressionSize() - o.images();
       LabeledImages original =
           unused > 0 ? test.slice(o.images(), o.images() + unused) : regression;
-      return summarize(o, store, name, champion, original, events, seen, sentAt);
+      return DriftSummary.summarize(o, store, name, champion, original, events, seen, sentAt);
     } finally {
       Demo.deleteQuietly(tmp);
     }
@@ -216,7 +209,7 @@ public final class DriftDemo {
     private final Map<String, Integer> indexOf = new HashMap<>();
     private final Map<String, String> labelOf = new HashMap<>();
     private final List<ModelVersion> events;
-    private final List<Seen> seen;
+    private final List<DriftSummary.Seen> seen;
     private final SplittableRandom random = new SplittableRandom(42);
     final List<Long> sentAt = new ArrayList<>();
     volatile boolean stop;
@@ -227,7 +220,7 @@ public final class DriftDemo {
         Options o,
         List<SourceImage> images,
         List<ModelVersion> events,
-        List<Seen> seen) {
+        List<DriftSummary.Seen> seen) {
       this.c = c;
       this.o = o;
       this.events = events;
@@ -267,7 +260,7 @@ public final class DriftDemo {
             }
             Prediction p = predictions.decode(r.value());
             String truth = labelOf.get(r.key());
-            seen.add(new Seen(index, p, truth.equals(p.getTopK().get(0).getLabel())));
+            seen.add(new DriftSummary.Seen(index, p, truth.equals(p.getTopK().get(0).getLabel())));
             if (random.nextDouble() < o.feedbackFraction()) {
               var fb =
                   Feedback.newBuilder()
@@ -281,7 +274,8 @@ public final class DriftDemo {
               sentAt.add(System.currentTimeMillis());
             }
             if (seen.size() - windowStart == o.window()) {
-              printDriftWindow(window(seen.subList(windowStart, seen.size()), o, windowStart));
+              printDriftWindow(
+                  DriftSummary.window(seen.subList(windowStart, seen.size()), o, windowStart));
               windowStart = seen.size();
             }
           }
@@ -294,7 +288,8 @@ public final class DriftDemo {
           }
         }
         if (windowStart < seen.size()) {
-          printDriftWindow(window(seen.subList(windowStart, seen.size()), o, windowStart));
+          printDriftWindow(
+              DriftSummary.window(seen.subList(windowStart, seen.size()), o, windowStart));
         }
         producer.flush();
         // versions announced after the last prediction
@@ -318,104 +313,6 @@ public final class DriftDemo {
           w.versions(),
           labelsSent);
       out.flush();
-    }
-  }
-
-  private static DriftWindow window(List<Seen> part, Options o, int first) {
-    int correct = 0;
-    int drifted = 0;
-    Map<Integer, Integer> byVersion = new TreeMap<>();
-    for (Seen s : part) {
-      correct += s.correct() ? 1 : 0;
-      drifted += s.index() >= o.driftAfter() ? 1 : 0;
-      byVersion.merge(s.prediction().getModelVersion(), 1, Integer::sum);
-    }
-    StringBuilder versions = new StringBuilder();
-    byVersion.forEach(
-        (v, n) -> versions.append(versions.length() == 0 ? "" : "+").append('v').append(v));
-    return new DriftWindow(
-        first, part.size(), correct, versions.toString(), 2 * drifted > part.size());
-  }
-
-  private DriftResult summarize(
-      Options o,
-      ModelStore store,
-      String name,
-      int champion,
-      LabeledImages original,
-      List<ModelVersion> events,
-      List<Seen> seen,
-      List<Long> sentAt) {
-    long labelsSent = sentAt.size();
-    int finalVersion =
-        seen.isEmpty() ? champion : seen.get(seen.size() - 1).prediction().getModelVersion();
-    int[] pre = new int[2];
-    int[] before = new int[2];
-    int[] after = new int[2];
-    long lastOldOutput = -1;
-    long firstNewOutput = -1;
-    long labelsAtFinal = -1;
-    for (Seen s : seen) {
-      int v = s.prediction().getModelVersion();
-      int[] bucket =
-          s.index() < o.driftAfter()
-              ? pre
-              : v == champion ? before : v == finalVersion ? after : null;
-      if (bucket != null) {
-        bucket[0]++;
-        bucket[1] += s.correct() ? 1 : 0;
-      }
-      long t = s.prediction().getOutputTime().toEpochMilli();
-      if (v != finalVersion) {
-        lastOldOutput = Math.max(lastOldOutput, t);
-      } else if (firstNewOutput < 0 || t < firstNewOutput) {
-        firstNewOutput = t;
-      }
-    }
-    double fineTuneSeconds = 0;
-    for (ModelVersion e : events) {
-      fineTuneSeconds += e.getMetrics().getOrDefault("training_seconds", 0.0);
-      if (e.getStatus() == ModelStatus.PROMOTED && e.getVersion() == finalVersion) {
-        long t = e.getEventTime().toEpochMilli();
-        labelsAtFinal = sentAt.stream().filter(s -> s < t).count();
-      }
-    }
-    boolean swapped = finalVersion != champion && lastOldOutput >= 0 && firstNewOutput >= 0;
-    return new DriftResult(
-        windows(seen, o),
-        List.copyOf(events),
-        seen.size(),
-        ratio(pre),
-        ratio(before),
-        finalVersion == champion ? Double.NaN : ratio(after),
-        champion,
-        finalVersion,
-        labelsAtFinal < 0 ? labelsSent : labelsAtFinal,
-        labelsSent,
-        fineTuneSeconds,
-        swapped ? firstNewOutput - lastOldOutput : Double.NaN,
-        originalAccuracy(store, name, champion, original),
-        originalAccuracy(store, name, finalVersion, original));
-  }
-
-  private static List<DriftWindow> windows(List<Seen> seen, Options o) {
-    List<DriftWindow> out = new ArrayList<>();
-    for (int i = 0; i < seen.size(); i += o.window()) {
-      out.add(window(seen.subList(i, Math.min(seen.size(), i + o.window())), o, i));
-    }
-    return out;
-  }
-
-  private static double ratio(int[] b) {
-    return b[0] == 0 ? Double.NaN : (double) b[1] / b[0];
-  }
-
-  private static double originalAccuracy(
-      ModelStore store, String name, int version, LabeledImages original) {
-    try (LoadedModel m = store.load(name, OptionalInt.of(version), Device.cpu(), Precision.FP32)) {
-      return new Evaluator(256)
-          .evaluate(m.model(), original, m.manifest().preprocessing())
-          .accuracy();
     }
   }
 }

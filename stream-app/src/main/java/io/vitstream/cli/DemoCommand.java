@@ -82,7 +82,7 @@ final class DemoCommand implements Callable<Integer> {
 
   @Option(
       names = "--rate",
-      defaultValue = "100",
+      defaultValue = "40",
       description = "Drift demo: images published per second (%s)")
   double rate;
 

@@ -39,8 +39,10 @@ class DriftDemoIT {
                 Map.entry(ConfigKeys.GATE_MARGIN.name(), "0"),
                 Map.entry(ConfigKeys.GATE_TOLERANCE.name(), "1"),
                 Map.entry(ConfigKeys.GATE_MIN_HOLDOUT.name(), "1"),
+                Map.entry(ConfigKeys.FINETUNE_OPTIMIZER.name(), "sgd"),
+                Map.entry(ConfigKeys.FINETUNE_REHEARSAL.name(), "200"),
                 Map.entry(ConfigKeys.FINETUNE_EPOCHS.name(), "5"),
-                Map.entry(ConfigKeys.FINETUNE_LEARNING_RATE.name(), "0.001")));
+                Map.entry(ConfigKeys.FINETUNE_LEARNING_RATE.name(), "0.01")));
     var test = FashionMnist.load(FashionMnist.DEFAULT_DIR, Split.TEST);
     var out = new PrintWriter(System.out, true);
 

@@ -1,0 +1,122 @@
+package io.vitstream.app;
+
+import ai.djl.Device;
+import io.vitstream.avro.ModelStatus;
+import io.vitstream.avro.ModelVersion;
+import io.vitstream.avro.Prediction;
+import io.vitstream.dataset.LabeledImages;
+import io.vitstream.evaluation.Evaluator;
+import io.vitstream.store.LoadedModel;
+import io.vitstream.store.ModelStore;
+import io.vitstream.vit.Precision;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
+import java.util.TreeMap;
+
+/** The drift demo's accounting: accuracy windows and the summary. */
+final class DriftSummary {
+  private DriftSummary() {}
+
+  /** A received prediction: its image's index and whether it was right. */
+  record Seen(int index, Prediction prediction, boolean correct) {}
+
+  static DriftWindow window(List<Seen> part, DriftDemo.Options o, int first) {
+    int correct = 0;
+    int drifted = 0;
+    Map<Integer, Integer> byVersion = new TreeMap<>();
+    for (Seen s : part) {
+      correct += s.correct() ? 1 : 0;
+      drifted += s.index() >= o.driftAfter() ? 1 : 0;
+      byVersion.merge(s.prediction().getModelVersion(), 1, Integer::sum);
+    }
+    StringBuilder versions = new StringBuilder();
+    byVersion.forEach(
+        (v, n) -> versions.append(versions.length() == 0 ? "" : "+").append('v').append(v));
+    return new DriftWindow(
+        first, part.size(), correct, versions.toString(), 2 * drifted > part.size());
+  }
+
+  static DriftResult summarize(
+      DriftDemo.Options o,
+      ModelStore store,
+      String name,
+      int champion,
+      LabeledImages original,
+      List<ModelVersion> events,
+      List<Seen> seen,
+      List<Long> sentAt) {
+    long labelsSent = sentAt.size();
+    int finalVersion =
+        seen.isEmpty() ? champion : seen.get(seen.size() - 1).prediction().getModelVersion();
+    int[] pre = new int[2];
+    int[] before = new int[2];
+    int[] after = new int[2];
+    long lastOldOutput = -1;
+    long firstNewOutput = -1;
+    long labelsAtFinal = -1;
+    for (Seen s : seen) {
+      int v = s.prediction().getModelVersion();
+      int[] bucket =
+          s.index() < o.driftAfter()
+              ? pre
+              : v == champion ? before : v == finalVersion ? after : null;
+      if (bucket != null) {
+        bucket[0]++;
+        bucket[1] += s.correct() ? 1 : 0;
+      }
+      long t = s.prediction().getOutputTime().toEpochMilli();
+      if (v != finalVersion) {
+        lastOldOutput = Math.max(lastOldOutput, t);
+      } else if (firstNewOutput < 0 || t < firstNewOutput) {
+        firstNewOutput = t;
+      }
+    }
+    double fineTuneSeconds = 0;
+    for (ModelVersion e : events) {
+      fineTuneSeconds += e.getMetrics().getOrDefault("training_seconds", 0.0);
+      if (e.getStatus() == ModelStatus.PROMOTED && e.getVersion() == finalVersion) {
+        long t = e.getEventTime().toEpochMilli();
+        labelsAtFinal = sentAt.stream().filter(s -> s < t).count();
+      }
+    }
+    boolean swapped = finalVersion != champion && lastOldOutput >= 0 && firstNewOutput >= 0;
+    return new DriftResult(
+        windows(seen, o),
+        List.copyOf(events),
+        seen.size(),
+        ratio(pre),
+        ratio(before),
+        finalVersion == champion ? Double.NaN : ratio(after),
+        champion,
+        finalVersion,
+        labelsAtFinal < 0 ? labelsSent : labelsAtFinal,
+        labelsSent,
+        fineTuneSeconds,
+        swapped ? firstNewOutput - lastOldOutput : Double.NaN,
+        originalAccuracy(store, name, champion, original),
+        originalAccuracy(store, name, finalVersion, original));
+  }
+
+  private static List<DriftWindow> windows(List<Seen> seen, DriftDemo.Options o) {
+    List<DriftWindow> out = new ArrayList<>();
+    for (int i = 0; i < seen.size(); i += o.window()) {
+      out.add(window(seen.subList(i, Math.min(seen.size(), i + o.window())), o, i));
+    }
+    return out;
+  }
+
+  private static double ratio(int[] b) {
+    return b[0] == 0 ? Double.NaN : (double) b[1] / b[0];
+  }
+
+  private static double originalAccuracy(
+      ModelStore store, String name, int version, LabeledImages original) {
+    try (LoadedModel m = store.load(name, OptionalInt.of(version), Device.cpu(), Precision.FP32)) {
+      return new Evaluator(256)
+          .evaluate(m.model(), original, m.manifest().preprocessing())
+          .accuracy();
+    }
+  }
+}
