@@ -64,17 +64,11 @@ public record FeedbackConfig(
 
   /** The fine-tuning recipe: no warmup, augmentation or smoothing; cosine decay; clip 1. */
   public TrainingConfig recipe() {
-    return TrainingConfig.builder()
+    return TrainingConfig.fineTuning()
         .optimizer(optimizer)
         .epochs(epochs)
         .batchSize(batchSize)
         .learningRate(learningRate)
-        .warmupEpochs(0)
-        .weightDecay(0)
-        .labelSmoothing(0)
-        .cropPadding(0)
-        .flip(false)
-        .evalLimit(0)
         .timeLimit(timeLimit)
         .build();
   }

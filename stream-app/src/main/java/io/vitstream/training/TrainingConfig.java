@@ -13,7 +13,7 @@ import java.time.Duration;
  * @param learningRate peak AdamW learning rate, reached after the warm-up
  * @param minLearningRate the learning rate the cosine decay ends at
  * @param warmupEpochs epochs of linear warm-up from 0 to the peak (may be fractional)
- * @param weightDecay AdamW's decoupled weight decay
+ * @param weightDecay decoupled weight decay on the matrices, with either optimizer
  * @param clipNorm the global gradient norm is clipped to this value
  * @param labelSmoothing mass spread evenly over all classes in the target (0 = one-hot)
  * @param cropPadding random crop with this zero padding on each side (0 = no crop)
@@ -69,6 +69,20 @@ public record TrainingConfig(
   /** A builder with the defaults. */
   public static Builder builder() {
     return new Builder();
+  }
+
+  /**
+   * A builder for fine-tuning a trained model: no warm-up, weight decay, label smoothing or
+   * augmentation, and no per-epoch evaluation; set the epochs, batch and learning rate.
+   */
+  public static Builder fineTuning() {
+    return new Builder()
+        .warmupEpochs(0)
+        .weightDecay(0)
+        .labelSmoothing(0)
+        .cropPadding(0)
+        .flip(false)
+        .evalLimit(0);
   }
 
   /** A builder holding this config's values. */

@@ -113,17 +113,7 @@ class FeedbackLoopIT {
             50,
             1 << 20);
     TrainingConfig recipe =
-        TrainingConfig.builder()
-            .epochs(4)
-            .batchSize(32)
-            .learningRate(2e-3f)
-            .warmupEpochs(0)
-            .weightDecay(0)
-            .labelSmoothing(0)
-            .cropPadding(0)
-            .flip(false)
-            .evalLimit(0)
-            .build();
+        TrainingConfig.fineTuning().epochs(4).batchSize(32).learningRate(2e-3f).build();
     ServingModel first =
         new StoreModelProvider(
                 store, ShippedModel.NAME, OptionalInt.empty(), Device.cpu(), Precision.FP32)

@@ -46,17 +46,7 @@ class FineTuneJobTest {
 
   private FineTuneJob job(int epochs, int batch, float lr, GatePolicy gate, Rehearsal rehearsal) {
     TrainingConfig config =
-        TrainingConfig.builder()
-            .epochs(epochs)
-            .batchSize(batch)
-            .learningRate(lr)
-            .warmupEpochs(0)
-            .weightDecay(0)
-            .labelSmoothing(0)
-            .cropPadding(0)
-            .flip(false)
-            .evalLimit(0)
-            .build();
+        TrainingConfig.fineTuning().epochs(epochs).batchSize(batch).learningRate(lr).build();
     return new FineTuneJob(
         store, NAME, Device.cpu(), config, gate, slice(0, 500, false), rehearsal, events::add);
   }
