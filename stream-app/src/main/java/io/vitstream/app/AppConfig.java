@@ -169,6 +169,7 @@ public record AppConfig(
             number(v, ConfigKeys.ROLLBACK_DROP), integer(v, ConfigKeys.ROLLBACK_MIN_LABELS)),
         optimizer(v),
         integer(v, ConfigKeys.FINETUNE_REHEARSAL),
+        number(v, ConfigKeys.FINETUNE_DISTILL),
         integer(v, ConfigKeys.FINETUNE_EPOCHS),
         (float) number(v, ConfigKeys.FINETUNE_LEARNING_RATE),
         integer(v, ConfigKeys.FINETUNE_BATCH_SIZE),

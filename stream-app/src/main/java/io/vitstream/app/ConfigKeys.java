@@ -146,6 +146,11 @@ public final class ConfigKeys {
           "finetune.rehearsal.examples",
           "500",
           "Original training images mixed into every fine-tuning run, against forgetting (0 = none)");
+  public static final ConfigKey FINETUNE_DISTILL =
+      new ConfigKey(
+          "finetune.rehearsal.distill",
+          "0.5",
+          "Share of a rehearsal image's target that is the champion's prediction (0 = its label)");
   public static final ConfigKey FINETUNE_EPOCHS =
       new ConfigKey("finetune.epochs", "3", "Fine-tuning epochs over fresh + replay examples");
   public static final ConfigKey FINETUNE_LEARNING_RATE =
@@ -204,6 +209,7 @@ public final class ConfigKeys {
           ROLLBACK_MIN_LABELS,
           FINETUNE_OPTIMIZER,
           FINETUNE_REHEARSAL,
+          FINETUNE_DISTILL,
           FINETUNE_EPOCHS,
           FINETUNE_LEARNING_RATE,
           FINETUNE_BATCH_SIZE,

@@ -116,6 +116,9 @@ public final class DriftDemo {
     Path tmp = Files.createTempDirectory("vitstream-drift-");
     try (EmbeddedKafka kafka = EmbeddedKafka.onFreePort().start()) {
       ModelStore store = ModelStore.copyModel(sourceStore, name, tmp.resolve("model-store"));
+      if (config.model().version() > 0) { // serve and fine-tune the chosen version, in the copy
+        store.promote(name, config.model().version());
+      }
       int champion = store.resolve(name, OptionalInt.empty());
       AppConfig c =
           config

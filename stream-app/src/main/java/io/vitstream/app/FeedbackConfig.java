@@ -26,6 +26,7 @@ import java.util.function.Supplier;
  * @param rollback when a promoted version is rolled back
  * @param optimizer the fine-tuning optimizer (SGD with momentum, as in the paper, or AdamW)
  * @param rehearsalExamples original training images mixed into every fine-tuning run (0 = none)
+ * @param rehearsalDistill share of a rehearsal image's target taken from the champion's prediction
  * @param epochs fine-tuning epochs over fresh + replay examples
  * @param learningRate fine-tuning peak learning rate
  * @param batchSize fine-tuning batch size
@@ -42,10 +43,18 @@ public record FeedbackConfig(
     RollbackPolicy rollback,
     OptimizerKind optimizer,
     int rehearsalExamples,
+    double rehearsalDistill,
     int epochs,
     float learningRate,
     int batchSize,
     Duration timeLimit) {
+
+  public FeedbackConfig {
+    if (!(rehearsalDistill >= 0 && rehearsalDistill <= 1)) {
+      throw new IllegalArgumentException(
+          ConfigKeys.FINETUNE_DISTILL.name() + " must be in [0, 1], got " + rehearsalDistill);
+    }
+  }
 
   /** The feedback topology's settings for a model with these labels and square input side. */
   public FeedbackSettings settings(
@@ -82,7 +91,7 @@ public record FeedbackConfig(
     if (rehearsalExamples == 0) {
       return Rehearsal.none(imageSize, imageSize);
     }
-    return new Rehearsal(pool.get(), rehearsalExamples, 7);
+    return new Rehearsal(pool.get(), rehearsalExamples, 7, rehearsalDistill);
   }
 
   /** A copy with other fine-tuning bounds. */
@@ -98,6 +107,7 @@ public record FeedbackConfig(
         rollback,
         optimizer,
         rehearsalExamples,
+        rehearsalDistill,
         epochs,
         learningRate,
         batchSize,

@@ -6,6 +6,7 @@ import ai.djl.ndarray.types.Shape;
 import io.vitstream.dataset.BatchAssembler;
 import io.vitstream.dataset.LabeledImages;
 import io.vitstream.image.Preprocessing;
+import io.vitstream.runtime.Djl;
 import io.vitstream.vit.ActivationSink;
 import io.vitstream.vit.VitModel;
 
@@ -32,13 +33,58 @@ public final class Evaluator {
   public Evaluation evaluate(VitModel model, LabeledImages data, Preprocessing preprocessing) {
     int classes = model.config().numClasses();
     int[][] confusion = new int[classes][classes];
+    long start = System.nanoTime();
+    forEachBatch(
+        model,
+        data,
+        preprocessing,
+        (labels, logits) -> {
+          long[] predicted = logits.argMax(1).toLongArray();
+          for (int i = 0; i < labels.length; i++) {
+            if (labels[i] >= classes) {
+              throw new IllegalArgumentException(
+                  "label " + labels[i] + " outside the model's classes");
+            }
+            confusion[labels[i]][(int) predicted[i]]++;
+          }
+        });
+    return Evaluation.of(confusion, (System.nanoTime() - start) / 1e9);
+  }
+
+  /**
+   * The model's class probabilities (softmax) for every image, {@code count * classes} values row
+   * by row; the labels are not used.
+   */
+  public float[] probabilities(VitModel model, LabeledImages data, Preprocessing preprocessing) {
+    int classes = model.config().numClasses();
+    float[] out = new float[data.count() * classes];
+    int[] done = {0};
+    forEachBatch(
+        model,
+        data,
+        preprocessing,
+        (labels, logits) -> {
+          float[] p = logits.softmax(1).toFloatArray();
+          System.arraycopy(p, 0, out, done[0] * classes, p.length);
+          done[0] += labels.length;
+        });
+    return out;
+  }
+
+  private interface BatchConsumer {
+    /** One batch: its labels and the model's (n, classes) logits. */
+    void accept(int[] labels, NDArray logits);
+  }
+
+  private void forEachBatch(
+      VitModel model, LabeledImages data, Preprocessing preprocessing, BatchConsumer consumer) {
+    Djl.disableGradOnThisThread();
     BatchAssembler assembler = new BatchAssembler(data, preprocessing, 0, false);
     int[] order = new int[data.count()];
     for (int i = 0; i < order.length; i++) {
       order[i] = i;
     }
     float[] pixels = new float[batchSize * data.imageLength()];
-    long start = System.nanoTime();
     for (int from = 0; from < data.count(); from += batchSize) {
       int n = Math.min(batchSize, data.count() - from);
       assembler.images(order, from, n, null, pixels);
@@ -48,16 +94,8 @@ public final class Evaluator {
         if (n < batchSize) {
           x = x.get("0:" + n);
         }
-        long[] predicted = model.forward(x, ActivationSink.NONE).argMax(1).toLongArray();
-        for (int i = 0; i < n; i++) {
-          if (labels[i] >= classes) {
-            throw new IllegalArgumentException(
-                "label " + labels[i] + " outside the model's classes");
-          }
-          confusion[labels[i]][(int) predicted[i]]++;
-        }
+        consumer.accept(labels, model.forward(x, ActivationSink.NONE));
       }
     }
-    return Evaluation.of(confusion, (System.nanoTime() - start) / 1e9);
   }
 }

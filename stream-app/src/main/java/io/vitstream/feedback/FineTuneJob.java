@@ -10,6 +10,7 @@ import io.vitstream.store.LoadedModel;
 import io.vitstream.store.ModelCandidate;
 import io.vitstream.store.ModelManifest;
 import io.vitstream.store.ModelStore;
+import io.vitstream.training.SoftTargets;
 import io.vitstream.training.StepProgress;
 import io.vitstream.training.TrainingConfig;
 import io.vitstream.training.TrainingListener;
@@ -106,18 +107,30 @@ public final class FineTuneJob implements AutoCloseable {
     try (LoadedModel champ = store.load(name, OptionalInt.of(champion), device, Precision.FP32);
         LoadedModel cand = store.load(name, OptionalInt.of(champion), device, Precision.FP32)) {
       ModelManifest m = champ.manifest();
+      Evaluator evaluator = new Evaluator(EVAL_BATCH);
+      Optional<SoftTargets> targets =
+          rehearsal.targets(
+              feedback,
+              rehearsed,
+              champ.model().config().numClasses(),
+              () -> evaluator.probabilities(champ.model(), rehearsed, m.preprocessing()));
       TrainingResult result;
       try {
         result =
             new VitTrainer(training, new DivergenceGuard())
-                .fit(cand.model(), train, request.holdout(), m.preprocessing(), Optional.empty());
+                .fit(
+                    cand.model(),
+                    train,
+                    targets,
+                    request.holdout(),
+                    m.preprocessing(),
+                    Optional.empty());
       } catch (RuntimeException e) {
         return emit(
             rejected(champion, feedback.count(), "training aborted: " + e.getMessage()),
             Optional.empty(),
             0);
       }
-      Evaluator evaluator = new Evaluator(EVAL_BATCH);
       Evaluation champHoldout =
           evaluator.evaluate(champ.model(), request.holdout(), m.preprocessing());
       Evaluation candHoldout =
@@ -152,7 +165,7 @@ public final class FineTuneJob implements AutoCloseable {
                     training.seed(),
                     "fine-tune",
                     result.trainingSeconds(),
-                    provenance(request, rehearsed.count())),
+                    provenance(request, rehearsed.count(), rehearsal.distill())),
                 champion);
         int version = store.publish(name, cand.model(), candidate);
         store.promote(name, version);
@@ -168,13 +181,15 @@ public final class FineTuneJob implements AutoCloseable {
     }
   }
 
-  private static String provenance(FineTuneRequest r, int rehearsed) {
+  private static String provenance(FineTuneRequest r, int rehearsed, double distill) {
     return r.fresh().count()
         + " fresh + "
         + r.replay().count()
         + " replay + "
         + rehearsed
-        + " rehearsal, "
+        + " rehearsal"
+        + (rehearsed > 0 && distill > 0 ? " (distill " + distill + ")" : "")
+        + ", "
         + r.holdout().count()
         + " holdout; "
         + r.feedback();

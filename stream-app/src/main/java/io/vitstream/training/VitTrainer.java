@@ -58,6 +58,23 @@ public final class VitTrainer {
       LabeledImages test,
       Preprocessing preprocessing,
       Optional<TrainingCheckpoint> checkpoint) {
+    return fit(model, train, Optional.empty(), test, preprocessing, checkpoint);
+  }
+
+  /**
+   * Trains {@code model} in place towards the given probability rows instead of the labels' one-hot
+   * (label smoothing does not apply to them); the labels still score training accuracy.
+   *
+   * @param targets one row per training image, in the same order; empty to use the labels
+   */
+  public TrainingResult fit(
+      VitModel model,
+      LabeledImages train,
+      Optional<SoftTargets> targets,
+      LabeledImages test,
+      Preprocessing preprocessing,
+      Optional<TrainingCheckpoint> checkpoint) {
+    targets.ifPresent(t -> checkTargets(t, train, model));
     int stepsPerEpoch = train.count() / config.batchSize();
     if (stepsPerEpoch == 0) {
       throw new IllegalArgumentException(
@@ -89,7 +106,7 @@ public final class VitTrainer {
     long step = state.step();
     boolean stopped = false;
     try (Trainer trainer = model.djlModel().newTrainer(djlConfig)) {
-      EpochLoop loop = new EpochLoop(trainer, model, assembler, stepsPerEpoch, schedule);
+      EpochLoop loop = new EpochLoop(trainer, model, assembler, targets, stepsPerEpoch, schedule);
       for (int epoch = state.epoch() + 1; epoch <= config.epochs() && !stopped; epoch++) {
         double budget = config.timeLimit().toMillis() / 1000.0 - seconds;
         EpochLoop.Outcome out = loop.run(epoch, step, seconds, budget);
@@ -118,6 +135,20 @@ public final class VitTrainer {
     return new TrainingResult(history, finalEvaluation, seconds, stopped);
   }
 
+  private static void checkTargets(SoftTargets t, LabeledImages train, VitModel model) {
+    if (t.count() != train.count() || t.classes() != model.config().numClasses()) {
+      throw new IllegalArgumentException(
+          t.count()
+              + " target rows of "
+              + t.classes()
+              + " classes for "
+              + train.count()
+              + " images and a "
+              + model.config().numClasses()
+              + "-class model");
+    }
+  }
+
   /** The steps of one epoch. */
   private final class EpochLoop {
     private final Trainer trainer;
@@ -131,11 +162,13 @@ public final class VitTrainer {
     private final Shape imageShape;
     private final float[] pixels;
     private final float[] targets;
+    private final Optional<SoftTargets> softTargets;
 
     EpochLoop(
         Trainer trainer,
         VitModel model,
         BatchAssembler assembler,
+        Optional<SoftTargets> softTargets,
         int stepsPerEpoch,
         WarmupCosineSchedule schedule) {
       this.trainer = trainer;
@@ -151,6 +184,7 @@ public final class VitTrainer {
       this.imageShape = new Shape(b, model.config().channels(), size, size);
       this.pixels = new float[(int) imageShape.size()];
       this.targets = new float[b * classes];
+      this.softTargets = softTargets;
     }
 
     record Outcome(int steps, double loss, double accuracy, double seconds) {}
@@ -168,7 +202,12 @@ public final class VitTrainer {
         assembler.images(order, s * b, b, augmentation, pixels);
         int[] labels = assembler.labels(order, s * b, b);
         for (int i = 0; i < b; i++) {
-          SmoothedCrossEntropy.writeTarget(targets, i, labels[i], classes, config.labelSmoothing());
+          if (softTargets.isPresent()) {
+            softTargets.get().copyRow(order[s * b + i], targets, i);
+          } else {
+            SmoothedCrossEntropy.writeTarget(
+                targets, i, labels[i], classes, config.labelSmoothing());
+          }
         }
         try (NDManager scope = trainer.getManager().newSubManager()) {
           NDArray x = scope.create(pixels, imageShape);

@@ -92,7 +92,7 @@ class FineTuneJobTest {
 
     // When a short run fine-tunes on it
     FineTuneOutcome out;
-    var rehearsal = new Rehearsal(slice(5000, 6000, false), 200, 1);
+    var rehearsal = new Rehearsal(slice(5000, 6000, false), 200, 1, 0.5);
     try (FineTuneJob job = job(1, 64, 1e-3f, new GatePolicy(0.05, 0.5, 100), rehearsal)) {
       out = job.submit(request).get();
     }
@@ -106,7 +106,7 @@ class FineTuneJobTest {
     var manifest = store.manifest(NAME, 2);
     assertThat(manifest.parentVersion()).isEqualTo(1);
     assertThat(manifest.provenance().feedback())
-        .contains("2000 fresh", "500 replay", "200 rehearsal", "feedback-0@0..1999");
+        .contains("2000 fresh", "500 replay", "200 rehearsal (distill 0.5)", "feedback-0@0..1999");
     assertThat(events)
         .singleElement()
         .satisfies(

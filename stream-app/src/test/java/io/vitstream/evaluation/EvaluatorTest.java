@@ -1,0 +1,54 @@
+package io.vitstream.evaluation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import ai.djl.Device;
+import io.vitstream.dataset.FashionMnist;
+import io.vitstream.dataset.LabeledImages;
+import io.vitstream.dataset.Split;
+import io.vitstream.image.Preprocessing;
+import io.vitstream.runtime.Djl;
+import io.vitstream.vit.Precision;
+import io.vitstream.vit.ViTConfig;
+import io.vitstream.vit.VitModel;
+import org.junit.jupiter.api.Test;
+
+class EvaluatorTest {
+  @Test
+  void shouldGiveProbabilityRowsWhoseArgmaxIsTheEvaluatedPrediction() {
+    ViTConfig tiny =
+        ViTConfig.builder()
+            .imageSize(28)
+            .channels(1)
+            .patchSize(7)
+            .width(32)
+            .depth(1)
+            .heads(2)
+            .mlpSize(64)
+            .numClasses(10)
+            .build();
+    LabeledImages images = FashionMnist.load(FashionMnist.DEFAULT_DIR, Split.TEST).limit(100);
+    Preprocessing pre = Preprocessing.fashionMnist();
+    Evaluator evaluator = new Evaluator(32); // 100 images: the last batch is partial
+    Djl.setSeed(3);
+    try (VitModel model = VitModel.create(tiny, Device.cpu(), Precision.FP32)) {
+      float[] p = evaluator.probabilities(model, images, pre);
+      Evaluation e = evaluator.evaluate(model, images, pre);
+
+      assertThat(p).hasSize(100 * 10);
+      int correct = 0;
+      for (int i = 0; i < 100; i++) {
+        double sum = 0;
+        int best = 0;
+        for (int k = 0; k < 10; k++) {
+          sum += p[i * 10 + k];
+          best = p[i * 10 + k] > p[i * 10 + best] ? k : best;
+        }
+        assertThat(sum).isCloseTo(1, within(1e-5));
+        correct += best == images.label(i) ? 1 : 0;
+      }
+      assertThat(correct / 100.0).isEqualTo(e.accuracy());
+    }
+  }
+}
