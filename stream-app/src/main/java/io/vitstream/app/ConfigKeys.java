@@ -122,7 +122,9 @@ public final class ConfigKeys {
           "Holdout accuracy a candidate must gain over the champion");
   public static final ConfigKey GATE_TOLERANCE =
       new ConfigKey(
-          "feedback.gate.tolerance", "0.01", "Regression-set accuracy a candidate may lose");
+          "feedback.gate.tolerance",
+          "0.01",
+          "Regression-set accuracy a candidate may lose, against the champion and its baseline");
   public static final ConfigKey GATE_MIN_HOLDOUT =
       new ConfigKey(
           "feedback.gate.min.holdout", "30", "The fewest holdout examples a gate decision needs");

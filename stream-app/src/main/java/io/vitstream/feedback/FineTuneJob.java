@@ -55,6 +55,7 @@ public final class FineTuneJob implements AutoCloseable {
   private final LabeledImages regression;
   private final Rehearsal rehearsal;
   private final Consumer<ModelVersion> events;
+  private final RegressionBaseline baseline;
   private long runs;
   private final ExecutorService executor =
       Executors.newSingleThreadExecutor(
@@ -91,6 +92,8 @@ public final class FineTuneJob implements AutoCloseable {
     this.regression = regression;
     this.rehearsal = rehearsal;
     this.events = events;
+    this.baseline =
+        new RegressionBaseline(store, name, device, regression, new Evaluator(EVAL_BATCH));
   }
 
   /** Queues a run behind any running one; the future completes with its outcome. */
@@ -143,7 +146,8 @@ public final class FineTuneJob implements AutoCloseable {
               champHoldout.accuracy(),
               candHoldout.accuracy(),
               champRegression.accuracy(),
-              candRegression.accuracy());
+              candRegression.accuracy(),
+              baseline.accuracy(champion, champRegression.accuracy()));
       GatePolicy.Decision decision = gate.decide(metrics);
       ModelVersion event;
       if (!decision.promote()) {
@@ -160,7 +164,7 @@ public final class FineTuneJob implements AutoCloseable {
                     candRegression.confusion(),
                     List.of()),
                 new ModelManifest.Provenance(
-                    "feedback",
+                    RegressionBaseline.FINE_TUNED,
                     result.epochs(),
                     training.seed(),
                     "fine-tune",
@@ -217,7 +221,8 @@ public final class FineTuneJob implements AutoCloseable {
         "champion_holdout_accuracy", m.championHoldout(),
         "candidate_holdout_accuracy", m.candidateHoldout(),
         "champion_regression_accuracy", m.championRegression(),
-        "candidate_regression_accuracy", m.candidateRegression());
+        "candidate_regression_accuracy", m.candidateRegression(),
+        "baseline_regression_accuracy", m.baselineRegression());
   }
 
   private FineTuneOutcome emit(

@@ -8,6 +8,7 @@ import io.vitstream.avro.ModelVersion;
 import io.vitstream.dataset.FashionMnist;
 import io.vitstream.dataset.LabeledImages;
 import io.vitstream.dataset.Split;
+import io.vitstream.evaluation.Evaluator;
 import io.vitstream.store.ModelStore;
 import io.vitstream.testing.ShippedModel;
 import io.vitstream.training.TrainingConfig;
@@ -103,6 +104,13 @@ class FineTuneJobTest {
     assertThat(m.candidateHoldout()).isGreaterThan(m.championHoldout() + 0.1);
     assertThat(out.promoted()).isTrue();
     assertThat(store.promoted(NAME)).hasValue(2);
+    // The gate's anchor: version 2 was fine-tuned from version 1, which was trained from scratch
+    var baseline =
+        new RegressionBaseline(store, NAME, Device.cpu(), slice(0, 500, false), new Evaluator(256));
+    assertThat(baseline.of(2)).isEqualTo(1);
+    assertThat(baseline.of(1)).isEqualTo(1);
+    assertThat(baseline.accuracy(2, Double.NaN)).isEqualTo(m.championRegression());
+    assertThat(m.baselineRegression()).isEqualTo(m.championRegression());
     var manifest = store.manifest(NAME, 2);
     assertThat(manifest.parentVersion()).isEqualTo(1);
     assertThat(manifest.provenance().feedback())
