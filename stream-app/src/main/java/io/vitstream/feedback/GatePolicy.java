@@ -15,6 +15,10 @@ import java.util.Locale;
  * @param minHoldout the fewest holdout examples a decision needs
  */
 public record GatePolicy(double minImprovement, double regressionTolerance, int minHoldout) {
+  /**
+   * Accuracies are counts over a set; a loss of exactly the tolerance must not fail on rounding.
+   */
+  private static final double EPSILON = 1e-9;
 
   public GatePolicy {
     if (minImprovement < 0 || regressionTolerance < 0 || minHoldout < 1) {
@@ -62,11 +66,11 @@ public record GatePolicy(double minImprovement, double regressionTolerance, int 
     }
     double gain = m.candidateHoldout() - m.championHoldout();
     double loss = m.regressionReference() - m.candidateRegression();
-    if (gain < minImprovement) {
+    if (gain < minImprovement - EPSILON) {
       return new Decision(
           false, String.format(Locale.ROOT, "holdout gain %+.4f < %.4f", gain, minImprovement));
     }
-    if (loss > regressionTolerance) {
+    if (loss > regressionTolerance + EPSILON) {
       return new Decision(
           false,
           String.format(

@@ -47,6 +47,16 @@ class GatePolicyTest {
   }
 
   @Test
+  void shouldAcceptALossOrGainOfExactlyTheMarginDespiteRounding() {
+    // 0.914 - 0.904 is 0.01000000000000001 in doubles; 10 of 1,000 images is the tolerance.
+    var atTolerance = new GatePolicy.Metrics(400, 0.60, 0.61, 0.914, 0.904, 0.914);
+
+    assertThat(gate.decide(atTolerance).promote()).isTrue();
+    assertThat(gate.decide(new GatePolicy.Metrics(400, 0.60, 0.609, 0.914, 0.904, 0.914)).promote())
+        .isFalse();
+  }
+
+  @Test
   void shouldRejectWhenTheHoldoutIsTooSmall() {
     assertThat(gate.decide(new GatePolicy.Metrics(20, 0.1, 0.9, 0.9, 0.9, 0.9)).promote())
         .isFalse();
