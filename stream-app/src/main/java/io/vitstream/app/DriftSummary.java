@@ -6,13 +6,10 @@ import io.vitstream.avro.ModelVersion;
 import io.vitstream.avro.Prediction;
 import io.vitstream.dataset.LabeledImages;
 import io.vitstream.evaluation.Evaluator;
-import io.vitstream.store.LoadedModel;
 import io.vitstream.store.ModelStore;
-import io.vitstream.vit.Precision;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalInt;
 import java.util.TreeMap;
 
 /** The drift demo's accounting: accuracy windows and the summary. */
@@ -113,10 +110,6 @@ final class DriftSummary {
 
   private static double originalAccuracy(
       ModelStore store, String name, int version, LabeledImages original) {
-    try (LoadedModel m = store.load(name, OptionalInt.of(version), Device.cpu(), Precision.FP32)) {
-      return new Evaluator(256)
-          .evaluate(m.model(), original, m.manifest().preprocessing())
-          .accuracy();
-    }
+    return new Evaluator(256).evaluate(store, name, version, Device.cpu(), original).accuracy();
   }
 }

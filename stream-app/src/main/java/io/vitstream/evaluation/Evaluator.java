@@ -1,5 +1,6 @@
 package io.vitstream.evaluation;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -7,8 +8,12 @@ import io.vitstream.dataset.BatchAssembler;
 import io.vitstream.dataset.LabeledImages;
 import io.vitstream.image.Preprocessing;
 import io.vitstream.runtime.Djl;
+import io.vitstream.store.LoadedModel;
+import io.vitstream.store.ModelStore;
 import io.vitstream.vit.ActivationSink;
+import io.vitstream.vit.Precision;
 import io.vitstream.vit.VitModel;
+import java.util.OptionalInt;
 
 /** Runs a model over labelled images, batch by batch, each batch in its own native scope. */
 public final class Evaluator {
@@ -49,6 +54,17 @@ public final class Evaluator {
           }
         });
     return Evaluation.of(confusion, (System.nanoTime() - start) / 1e9);
+  }
+
+  /**
+   * Loads a stored version, classifies every image with the version's own preprocessing, and frees
+   * the model.
+   */
+  public Evaluation evaluate(
+      ModelStore store, String name, int version, Device device, LabeledImages data) {
+    try (LoadedModel m = store.load(name, OptionalInt.of(version), device, Precision.FP32)) {
+      return evaluate(m.model(), data, m.manifest().preprocessing());
+    }
   }
 
   /**

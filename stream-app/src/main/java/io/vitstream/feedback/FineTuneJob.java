@@ -55,6 +55,7 @@ public final class FineTuneJob implements AutoCloseable {
   private final LabeledImages regression;
   private final Rehearsal rehearsal;
   private final Consumer<ModelVersion> events;
+  private final Evaluator evaluator = new Evaluator(EVAL_BATCH);
   private final RegressionBaseline baseline;
   private long runs;
   private final ExecutorService executor =
@@ -92,8 +93,7 @@ public final class FineTuneJob implements AutoCloseable {
     this.regression = regression;
     this.rehearsal = rehearsal;
     this.events = events;
-    this.baseline =
-        new RegressionBaseline(store, name, device, regression, new Evaluator(EVAL_BATCH));
+    this.baseline = new RegressionBaseline(store, name, device, regression, evaluator);
   }
 
   /** Queues a run behind any running one; the future completes with its outcome. */
@@ -110,7 +110,6 @@ public final class FineTuneJob implements AutoCloseable {
     try (LoadedModel champ = store.load(name, OptionalInt.of(champion), device, Precision.FP32);
         LoadedModel cand = store.load(name, OptionalInt.of(champion), device, Precision.FP32)) {
       ModelManifest m = champ.manifest();
-      Evaluator evaluator = new Evaluator(EVAL_BATCH);
       Optional<SoftTargets> targets =
           rehearsal.targets(
               feedback,

@@ -3,14 +3,11 @@ package io.vitstream.feedback;
 import ai.djl.Device;
 import io.vitstream.dataset.LabeledImages;
 import io.vitstream.evaluation.Evaluator;
-import io.vitstream.store.LoadedModel;
 import io.vitstream.store.ModelManifest;
 import io.vitstream.store.ModelStore;
-import io.vitstream.vit.Precision;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
-import java.util.OptionalInt;
 import java.util.Set;
 
 /**
@@ -67,8 +64,6 @@ final class RegressionBaseline {
   }
 
   private double evaluate(int version) {
-    try (LoadedModel m = store.load(name, OptionalInt.of(version), device, Precision.FP32)) {
-      return evaluator.evaluate(m.model(), regression, m.manifest().preprocessing()).accuracy();
-    }
+    return evaluator.evaluate(store, name, version, device, regression).accuracy();
   }
 }

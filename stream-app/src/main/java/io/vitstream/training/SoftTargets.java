@@ -27,7 +27,7 @@ public record SoftTargets(int classes, float[] values) {
         throw new IllegalArgumentException(
             "label " + images.label(i) + " outside " + classes + " classes");
       }
-      v[i * classes + images.label(i)] = 1;
+      SmoothedCrossEntropy.writeTarget(v, i, images.label(i), classes, 0);
     }
     return new SoftTargets(classes, v);
   }

@@ -9,30 +9,19 @@ import io.vitstream.dataset.LabeledImages;
 import io.vitstream.dataset.Split;
 import io.vitstream.image.Preprocessing;
 import io.vitstream.runtime.Djl;
+import io.vitstream.testing.TinyModels;
 import io.vitstream.vit.Precision;
-import io.vitstream.vit.ViTConfig;
 import io.vitstream.vit.VitModel;
 import org.junit.jupiter.api.Test;
 
 class EvaluatorTest {
   @Test
   void shouldGiveProbabilityRowsWhoseArgmaxIsTheEvaluatedPrediction() {
-    ViTConfig tiny =
-        ViTConfig.builder()
-            .imageSize(28)
-            .channels(1)
-            .patchSize(7)
-            .width(32)
-            .depth(1)
-            .heads(2)
-            .mlpSize(64)
-            .numClasses(10)
-            .build();
     LabeledImages images = FashionMnist.load(FashionMnist.DEFAULT_DIR, Split.TEST).limit(100);
     Preprocessing pre = Preprocessing.fashionMnist();
     Evaluator evaluator = new Evaluator(32); // 100 images: the last batch is partial
     Djl.setSeed(3);
-    try (VitModel model = VitModel.create(tiny, Device.cpu(), Precision.FP32)) {
+    try (VitModel model = VitModel.create(TinyModels.TINY, Device.cpu(), Precision.FP32)) {
       float[] p = evaluator.probabilities(model, images, pre);
       Evaluation e = evaluator.evaluate(model, images, pre);
 

@@ -8,6 +8,7 @@ import ai.djl.Device;
 import io.vitstream.dataset.FashionMnist;
 import io.vitstream.dataset.LabeledImages;
 import io.vitstream.dataset.Split;
+import io.vitstream.evaluation.Evaluator;
 import io.vitstream.image.Preprocessing;
 import io.vitstream.runtime.Djl;
 import io.vitstream.vit.Precision;
@@ -181,5 +182,40 @@ class VitTrainerTest {
                       .fit(model, few, test.limit(64), pre, Optional.of(checkpoint)))
           .hasMessageContaining("has already trained 2 epochs");
     }
+  }
+
+  @Test
+  void shouldLearnSoftTargetsRatherThanTheLabels() {
+    // Given targets that name the next class, not the image's own label
+    SoftTargets next = SoftTargets.oneHot(shifted(train), 10);
+    TrainingConfig config = config().epochs(5).batchSize(32).evalLimit(0).build();
+    Preprocessing pre = Preprocessing.fashionMnist();
+    Djl.setSeed(7);
+    try (VitModel model = VitModel.create(TINY, Device.cpu(), Precision.FP32)) {
+      // When the model trains on them
+      new VitTrainer(config, TrainingListener.NONE)
+          .fit(model, train, Optional.of(next), test, pre, Optional.empty());
+
+      // Then it predicts the next class, and seldom the true one
+      Evaluator evaluator = new Evaluator(64);
+      double nextClass = evaluator.evaluate(model, shifted(test), pre).accuracy();
+      double trueClass = evaluator.evaluate(model, test, pre).accuracy();
+      assertThat(nextClass).isGreaterThan(0.3); // chance is 0.1
+      assertThat(trueClass).isLessThan(nextClass - 0.2);
+      assertThatThrownBy(
+              () ->
+                  new VitTrainer(config, TrainingListener.NONE)
+                      .fit(model, train.limit(64), Optional.of(next), test, pre, Optional.empty()))
+          .hasMessageContaining("1024 target rows of 10 classes for 64 images");
+    }
+  }
+
+  /** The same images, each labelled with the next class. */
+  private static LabeledImages shifted(LabeledImages images) {
+    byte[] next = new byte[images.count()];
+    for (int i = 0; i < next.length; i++) {
+      next[i] = (byte) ((images.label(i) + 1) % 10);
+    }
+    return new LabeledImages(images.count(), images.rows(), images.cols(), images.pixels(), next);
   }
 }
