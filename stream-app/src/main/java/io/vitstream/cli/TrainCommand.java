@@ -11,7 +11,10 @@ import io.vitstream.store.ModelCandidate;
 import io.vitstream.store.ModelManifest;
 import io.vitstream.store.ModelNames;
 import io.vitstream.store.ModelStore;
+import io.vitstream.training.ConvTeacher;
+import io.vitstream.training.Distillation;
 import io.vitstream.training.EpochResult;
+import io.vitstream.training.TeacherTrainer;
 import io.vitstream.training.TrainingCheckpoint;
 import io.vitstream.training.TrainingConfig;
 import io.vitstream.training.TrainingResult;
@@ -103,6 +106,18 @@ final class TrainCommand implements Callable<Integer> {
       description = "random horizontal flip (--no-flip to turn off)")
   boolean flip;
 
+  @Option(
+      names = "--teacher-epochs",
+      defaultValue = "0",
+      description = "first train a small convnet teacher this long and distil from it (0: none)")
+  int teacherEpochs;
+
+  @Option(
+      names = "--distill",
+      defaultValue = "0.5",
+      description = "the teacher's share of each training target (0.5)")
+  float distill;
+
   @Option(names = "--seed", defaultValue = "42", description = "random seed (42)")
   long seed;
 
@@ -135,6 +150,13 @@ final class TrainCommand implements Callable<Integer> {
       throw new IllegalArgumentException("unknown dataset '" + dataset + "': fashion-mnist");
     }
     ModelNames.check(outModel);
+    if (teacherEpochs < 0) {
+      throw new IllegalArgumentException(
+          "--teacher-epochs must be 0 or more, got " + teacherEpochs);
+    }
+    if (!(distill > 0 && distill <= 1)) {
+      throw new IllegalArgumentException("--distill must be in (0, 1], got " + distill);
+    }
     ModelStore modelStore = store.open();
     LabeledImages train = FashionMnist.load(dataDir, Split.TRAIN);
     LabeledImages test = FashionMnist.load(dataDir, Split.TEST);
@@ -153,7 +175,11 @@ final class TrainCommand implements Callable<Integer> {
     if (!resume) {
       CliPaths.deleteCheckpoint(dir);
     }
-    try (VitModel model = VitModel.create(vit, Device.cpu(), Precision.FP32)) {
+    try (VitModel model = VitModel.create(vit, Device.cpu(), Precision.FP32);
+        ConvTeacher teacher =
+            teacherEpochs == 0
+                ? null
+                : ConvTeacher.create(Device.cpu(), 1, vit.imageSize(), vit.numClasses())) {
       out.printf(
           Locale.ROOT,
           "training %s: %s, %,d parameters, %d threads%n",
@@ -162,16 +188,22 @@ final class TrainCommand implements Callable<Integer> {
           model.parameterCount(),
           threads);
       out.flush();
+      VitTrainer trainer = new VitTrainer(config, new ProgressBar(System.err));
+      double teacherSeconds = 0;
+      if (teacher != null) {
+        teacherSeconds =
+            teacher(teacher, config, dir.resolve("teacher"), train, test, preprocessing, out);
+        trainer = trainer.distilledFrom(new Distillation(teacher, distill));
+      }
       TrainingResult result =
-          new VitTrainer(config, new ProgressBar(System.err))
-              .fit(model, train, test, preprocessing, Optional.of(checkpoint));
+          trainer.fit(model, train, test, preprocessing, Optional.of(checkpoint));
       out.printf(
           Locale.ROOT,
           "trained %d epochs in %.0f s: test accuracy %.4f%n",
           result.epochs(),
           result.trainingSeconds(),
           result.finalEvaluation().accuracy());
-      int version = modelStore.publish(outModel, model, candidate(result, config));
+      int version = modelStore.publish(outModel, model, candidate(result, config, teacherSeconds));
       out.printf(Locale.ROOT, "published %s:%d in %s%n", outModel, version, modelStore.root());
       if (modelStore.promoted(outModel).isEmpty()) {
         modelStore.promote(outModel, version);
@@ -184,7 +216,38 @@ final class TrainCommand implements Callable<Integer> {
     return 0;
   }
 
-  private ModelCandidate candidate(TrainingResult result, TrainingConfig config) {
+  /** Trains the teacher, or loads it on a resume; returns the seconds its training took. */
+  private double teacher(
+      ConvTeacher teacher,
+      TrainingConfig student,
+      Path dir,
+      LabeledImages train,
+      LabeledImages test,
+      Preprocessing preprocessing,
+      PrintWriter out) {
+    if (resume && TeacherRecord.savedIn(dir)) {
+      teacher.load(dir);
+      TeacherRecord saved = TeacherRecord.read(dir);
+      out.printf(Locale.ROOT, "teacher: loaded from %s (%s)%n", dir, saved);
+      out.flush();
+      return saved.seconds();
+    }
+    long start = System.nanoTime();
+    double accuracy =
+        new TeacherTrainer(
+                TeacherTrainer.recipe(student, teacherEpochs), new ProgressBar(System.err))
+            .fit(teacher, train, test, preprocessing);
+    TeacherRecord record =
+        new TeacherRecord(teacherEpochs, (System.nanoTime() - start) / 1e9, accuracy);
+    teacher.save(dir);
+    record.write(dir);
+    out.printf(Locale.ROOT, "teacher: %s%n", record);
+    out.flush();
+    return record.seconds();
+  }
+
+  private ModelCandidate candidate(
+      TrainingResult result, TrainingConfig config, double teacherSeconds) {
     Evaluation e = result.finalEvaluation();
     double cumulative = 0;
     List<ModelManifest.CurvePoint> curve = new ArrayList<>();
@@ -205,7 +268,7 @@ final class TrainCommand implements Callable<Integer> {
             result.epochs(),
             config.seed(),
             command,
-            Math.round(result.trainingSeconds() * 10) / 10.0,
+            Math.round((result.trainingSeconds() + teacherSeconds) * 10) / 10.0,
             "none");
     return new ModelCandidate(
         FashionMnist.LABELS, Preprocessing.fashionMnist(), metrics, provenance, 0);

@@ -36,7 +36,12 @@ public final class Evaluator {
    * @throws IllegalArgumentException when the images do not fit the model
    */
   public Evaluation evaluate(VitModel model, LabeledImages data, Preprocessing preprocessing) {
-    int classes = model.config().numClasses();
+    return evaluate(logits(model), data, preprocessing);
+  }
+
+  /** As {@link #evaluate(VitModel, LabeledImages, Preprocessing)}, for any classifier. */
+  public Evaluation evaluate(LogitModel model, LabeledImages data, Preprocessing preprocessing) {
+    int classes = model.numClasses();
     int[][] confusion = new int[classes][classes];
     long start = System.nanoTime();
     forEachBatch(
@@ -76,7 +81,7 @@ public final class Evaluator {
     float[] out = new float[data.count() * classes];
     int[] done = {0};
     forEachBatch(
-        model,
+        logits(model),
         data,
         preprocessing,
         (labels, logits) -> {
@@ -92,8 +97,27 @@ public final class Evaluator {
     void accept(int[] labels, NDArray logits);
   }
 
+  private static LogitModel logits(VitModel model) {
+    return new LogitModel() {
+      @Override
+      public int numClasses() {
+        return model.config().numClasses();
+      }
+
+      @Override
+      public NDManager newBatchManager() {
+        return model.newBatchManager();
+      }
+
+      @Override
+      public NDArray logits(NDArray images) {
+        return model.forward(images, ActivationSink.NONE);
+      }
+    };
+  }
+
   private void forEachBatch(
-      VitModel model, LabeledImages data, Preprocessing preprocessing, BatchConsumer consumer) {
+      LogitModel model, LabeledImages data, Preprocessing preprocessing, BatchConsumer consumer) {
     Djl.disableGradOnThisThread();
     BatchAssembler assembler = new BatchAssembler(data, preprocessing, 0, false);
     int[] order = new int[data.count()];
@@ -110,7 +134,7 @@ public final class Evaluator {
         if (n < batchSize) {
           x = x.get("0:" + n);
         }
-        consumer.accept(labels, model.forward(x, ActivationSink.NONE));
+        consumer.accept(labels, model.logits(x));
       }
     }
   }

@@ -19,7 +19,8 @@ final class GradientClipper {
   }
 
   /**
-   * Scales every gradient in place so that their global norm is at most the maximum.
+   * Scales every gradient in place (frozen parameters have none) so that their global norm is at
+   * most the maximum.
    *
    * @return the global norm before clipping
    */
@@ -29,6 +30,9 @@ final class GradientClipper {
       List<NDArray> grads = new ArrayList<>();
       NDArray sumSq = null;
       for (Parameter p : parameters) {
+        if (!p.requiresGradient()) {
+          continue; // frozen: no gradient to clip
+        }
         NDArray g = p.getArray().getGradient();
         g.attach(scope);
         grads.add(g);

@@ -25,9 +25,10 @@ import java.util.Random;
 /**
  * Trains a {@link VitModel} classifier with DJL's trainer: AdamW (Adam plus the decoupled weight
  * decay of {@link DecoupledWeightDecay}) or SGD with momentum, linear warm-up then cosine decay,
- * global-norm gradient clipping, label smoothing, and random crop and flip augmentation. Each step
- * runs in its own native scope. After each epoch it evaluates on the test images and saves a
- * checkpoint (when given one); a run given an existing checkpoint continues from it.
+ * global-norm gradient clipping, label smoothing, random crop and flip augmentation, and optional
+ * distillation from a teacher ({@link #distilledFrom}). Each step runs in its own native scope.
+ * After each epoch it evaluates on the test images and saves a checkpoint (when given one); a run
+ * given an existing checkpoint continues from it.
  *
  * <p>Deterministic for a seed: the engine's seed drives dropout, and per-epoch Java generators
  * drive shuffling and augmentation, so a resumed run sees the same batches as an uninterrupted one.
@@ -38,10 +39,22 @@ public final class VitTrainer {
 
   private final TrainingConfig config;
   private final TrainingListener listener;
+  private final Optional<Distillation> distillation;
 
   public VitTrainer(TrainingConfig config, TrainingListener listener) {
+    this(config, listener, Optional.empty());
+  }
+
+  private VitTrainer(
+      TrainingConfig config, TrainingListener listener, Optional<Distillation> distillation) {
     this.config = config;
     this.listener = listener;
+    this.distillation = distillation;
+  }
+
+  /** This trainer, with every target blended with a teacher's predictions on the same batch. */
+  public VitTrainer distilledFrom(Distillation teacher) {
+    return new VitTrainer(config, listener, Optional.of(teacher));
   }
 
   /**
@@ -211,6 +224,7 @@ public final class VitTrainer {
         }
         try (NDManager scope = trainer.getManager().newSubManager()) {
           NDArray x = scope.create(pixels, imageShape);
+          distillation.ifPresent(d -> d.blendInto(x, targets));
           NDArray y = scope.create(targets, new Shape(b, classes));
           long[] predicted;
           try (GradientCollector gc = trainer.newGradientCollector()) {
@@ -247,21 +261,24 @@ public final class VitTrainer {
           s, lossSum / Math.max(1, s), (double) correct / Math.max(1, s * b), elapsed);
     }
 
-    /** The epoch's shuffle: a Fisher-Yates permutation from a generator seeded by the epoch. */
     private int[] permutation(int epoch) {
-      int n = assembler.count();
-      int[] order = new int[n];
-      for (int i = 0; i < n; i++) {
-        order[i] = i;
-      }
-      Random rng = new Random(config.seed() * 31 + epoch);
-      for (int i = n - 1; i > 0; i--) {
-        int j = rng.nextInt(i + 1);
-        int t = order[i];
-        order[i] = order[j];
-        order[j] = t;
-      }
-      return order;
+      return VitTrainer.permutation(assembler.count(), config.seed() * 31 + epoch);
     }
+  }
+
+  /** A Fisher-Yates permutation of {@code 0 .. n-1} from a generator with the given seed. */
+  static int[] permutation(int n, long seed) {
+    int[] order = new int[n];
+    for (int i = 0; i < n; i++) {
+      order[i] = i;
+    }
+    Random rng = new Random(seed);
+    for (int i = n - 1; i > 0; i--) {
+      int j = rng.nextInt(i + 1);
+      int t = order[i];
+      order[i] = order[j];
+      order[j] = t;
+    }
+    return order;
   }
 }

@@ -63,4 +63,32 @@ class GradientClipperTest {
       }
     }
   }
+
+  @Test
+  void shouldSkipFrozenParametersWhichHaveNoGradient() {
+    Djl.setSeed(5);
+    try (VitModel model = VitModel.create(TinyModels.TINY, Device.cpu(), Precision.FP32);
+        NDManager batch = model.newBatchManager()) {
+      // Given a model whose every parameter but the head's is frozen
+      model.parameters().forEach((name, p) -> p.freeze(!name.startsWith("head.")));
+      Collection<Parameter> head =
+          model.parameters().values().stream().filter(Parameter::requiresGradient).toList();
+      NDArray x = batch.randomNormal(new Shape(8, 1, 28, 28));
+      try (GradientCollector gc =
+          model.djlModel().getNDManager().getEngine().newGradientCollector()) {
+        ParameterStore ps = new ParameterStore(batch, false);
+        NDArray logits = model.block().forward(ps, new NDList(x), true).singletonOrThrow();
+        gc.backward(logits.sum().mul(100));
+      }
+      double before = globalNorm(head);
+
+      // When all parameters are clipped
+      float reported = new GradientClipper(0.5f).clip(model.parameters().values());
+
+      // Then only the head's gradients count, and they are clipped
+      assertThat(head).hasSize(2);
+      assertThat((double) reported).isCloseTo(before, within(before * 1e-4));
+      assertThat(globalNorm(head)).isCloseTo(0.5, within(1e-4));
+    }
+  }
 }

@@ -211,7 +211,7 @@ class VitTrainerTest {
   }
 
   /** The same images, each labelled with the next class. */
-  private static LabeledImages shifted(LabeledImages images) {
+  static LabeledImages shifted(LabeledImages images) {
     byte[] next = new byte[images.count()];
     for (int i = 0; i < next.length; i++) {
       next[i] = (byte) ((images.label(i) + 1) % 10);

@@ -1,0 +1,72 @@
+package io.vitstream.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TrainCommandTest {
+
+  private static String[] tinyDistilledRun(Path dir, String... extra) {
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "train",
+                "--dataset",
+                "fashion-mnist",
+                "--train-limit",
+                "256",
+                "--eval-limit",
+                "64",
+                "--batch-size",
+                "32",
+                "--patch",
+                "7",
+                "--width",
+                "32",
+                "--depth",
+                "2",
+                "--heads",
+                "2",
+                "--teacher-epochs",
+                "1",
+                "--store",
+                dir.resolve("store").toString(),
+                "--checkpoint-dir",
+                dir.resolve("ck").toString(),
+                "--out-model",
+                "tiny"));
+    args.addAll(List.of(extra));
+    return args.toArray(String[]::new);
+  }
+
+  @Test
+  void shouldTrainATeacherThenDistilAndReuseTheTeacherOnResume(@TempDir Path dir) {
+    // When a run with a teacher trains one epoch, then resumes for a second
+    CliRun first = CliRun.of(tinyDistilledRun(dir, "--epochs", "1"));
+    CliRun resumed = CliRun.of(tinyDistilledRun(dir, "--epochs", "2", "--resume"));
+
+    // Then the first trains and saves the teacher, and the resume loads it instead of retraining
+    assertThat(first.exitCode()).as(first.err()).isZero();
+    assertThat(first.out())
+        .containsPattern("teacher: 1 epochs in \\d+ s, test accuracy 0\\.\\d{4}")
+        .contains("published tiny:1");
+    assertThat(resumed.exitCode()).as(resumed.err()).isZero();
+    assertThat(resumed.out())
+        .contains("teacher: loaded from " + dir.resolve("ck").resolve("teacher"))
+        .contains("trained 2 epochs")
+        .contains("published tiny:2");
+  }
+
+  @Test
+  void shouldRefuseABadDistillationWeightInOneLineBeforeTraining(@TempDir Path dir) {
+    CliRun run = CliRun.of(tinyDistilledRun(dir, "--distill", "1.5"));
+
+    assertThat(run.exitCode()).isNotZero();
+    assertThat(run.err().strip()).isEqualTo("vitstream: --distill must be in (0, 1], got 1.5");
+    assertThat(dir.resolve("ck")).doesNotExist();
+  }
+}
