@@ -15,7 +15,6 @@ import io.vitstream.evaluation.Evaluator;
 import io.vitstream.image.Preprocessing;
 import io.vitstream.runtime.Djl;
 import io.vitstream.vit.Precision;
-import io.vitstream.vit.ViTConfig;
 import io.vitstream.vit.VitModel;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -104,32 +103,14 @@ class DistillationTest {
   @Test
   void shouldTeachTheStudentWhatTheTeacherBelievesNotTheLabels() {
     // Given a teacher trained to name the next class, not the image's own
-    ViTConfig tiny =
-        ViTConfig.builder()
-            .imageSize(28)
-            .channels(1)
-            .patchSize(7)
-            .width(32)
-            .depth(2)
-            .heads(2)
-            .mlpSize(64)
-            .numClasses(10)
-            .build();
     Djl.setSeed(7);
     try (ConvTeacher teacher = ConvTeacher.create(Device.cpu(), 1, 28, 10);
-        VitModel student = VitModel.create(tiny, Device.cpu(), Precision.FP32)) {
+        VitModel student = VitModel.create(VitTrainerTest.TINY, Device.cpu(), Precision.FP32)) {
       new TeacherTrainer(teacherConfig(3), TrainingListener.NONE)
           .fit(teacher, VitTrainerTest.shifted(train), test, PRE);
 
       // When the student trains on the true labels, distilled with weight 1
-      TrainingConfig config =
-          TrainingConfig.builder()
-              .epochs(5)
-              .batchSize(32)
-              .learningRate(3e-3f)
-              .warmupEpochs(0.25f)
-              .evalLimit(0)
-              .build();
+      TrainingConfig config = VitTrainerTest.config().epochs(5).batchSize(32).evalLimit(0).build();
       new VitTrainer(config, TrainingListener.NONE)
           .distilledFrom(new Distillation(teacher, 1f))
           .fit(student, train, test, PRE, Optional.empty());

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class VitTrainerTest {
-  private static final ViTConfig TINY =
+  static final ViTConfig TINY =
       ViTConfig.builder()
           .imageSize(28)
           .channels(1)
@@ -42,7 +42,7 @@ class VitTrainerTest {
     test = FashionMnist.load(FashionMnist.DEFAULT_DIR, Split.TEST).limit(256);
   }
 
-  private static TrainingConfig.Builder config() {
+  static TrainingConfig.Builder config() {
     return TrainingConfig.builder()
         .batchSize(64)
         .learningRate(3e-3f)
