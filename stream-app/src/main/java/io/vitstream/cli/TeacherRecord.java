@@ -1,5 +1,6 @@
 package io.vitstream.cli;
 
+import io.vitstream.training.ConvTeacher;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.UncheckedIOException;
@@ -14,8 +15,9 @@ import java.util.Properties;
 record TeacherRecord(int epochs, double seconds, double accuracy) {
   private static final String FILE = "teacher.properties";
 
+  /** Whether {@code dir} holds a whole saved teacher: its parameters and this record. */
   static boolean savedIn(Path dir) {
-    return Files.isRegularFile(dir.resolve(FILE));
+    return Files.isRegularFile(dir.resolve(FILE)) && ConvTeacher.savedIn(dir);
   }
 
   static TeacherRecord read(Path dir) {

@@ -78,6 +78,16 @@ public final class BatchAssembler {
     return data.count();
   }
 
+  /** The height of an image. */
+  public int rows() {
+    return data.rows();
+  }
+
+  /** The width of an image. */
+  public int cols() {
+    return data.cols();
+  }
+
   /** The labels of images {@code order[from .. from + count)}. */
   public int[] labels(int[] order, int from, int count) {
     int[] out = new int[count];

@@ -1,13 +1,8 @@
 package io.vitstream.training;
 
 import ai.djl.Device;
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.DefaultTrainingConfig;
-import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
 import io.vitstream.dataset.BatchAssembler;
 import io.vitstream.dataset.LabeledImages;
@@ -20,7 +15,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
-import java.util.Random;
 
 /**
  * Trains a {@link VitModel} classifier with DJL's trainer: AdamW (Adam plus the decoupled weight
@@ -88,11 +82,7 @@ public final class VitTrainer {
       Preprocessing preprocessing,
       Optional<TrainingCheckpoint> checkpoint) {
     targets.ifPresent(t -> checkTargets(t, train, model));
-    int stepsPerEpoch = train.count() / config.batchSize();
-    if (stepsPerEpoch == 0) {
-      throw new IllegalArgumentException(
-          train.count() + " training images do not fill one batch of " + config.batchSize());
-    }
+    int stepsPerEpoch = EpochLoop.stepsPerEpoch(train.count(), config.batchSize());
     Djl.setSeed(config.seed());
     // Outside the gradient collector no graph is recorded (the weight decay works in place).
     Djl.disableGradOnThisThread();
@@ -119,10 +109,14 @@ public final class VitTrainer {
     long step = state.step();
     boolean stopped = false;
     try (Trainer trainer = model.djlModel().newTrainer(djlConfig)) {
-      EpochLoop loop = new EpochLoop(trainer, model, assembler, targets, stepsPerEpoch, schedule);
+      EpochLoop loop =
+          new EpochLoop(trainer, config, listener, assembler, model.config().numClasses())
+              .updateRule(clipAndDecay(model, schedule))
+              .distillation(distillation);
+      targets.ifPresent(t -> loop.targets(soft(t)));
       for (int epoch = state.epoch() + 1; epoch <= config.epochs() && !stopped; epoch++) {
         double budget = config.timeLimit().toMillis() / 1000.0 - seconds;
-        EpochLoop.Outcome out = loop.run(epoch, step, seconds, budget);
+        EpochLoop.Outcome out = loop.run(epoch, step, budget);
         step += out.steps();
         seconds += out.seconds();
         stopped = out.steps() < stepsPerEpoch;
@@ -162,123 +156,23 @@ public final class VitTrainer {
     }
   }
 
-  /** The steps of one epoch. */
-  private final class EpochLoop {
-    private final Trainer trainer;
-    private final Collection<Parameter> parameters;
-    private final BatchAssembler assembler;
-    private final int stepsPerEpoch;
-    private final WarmupCosineSchedule schedule;
-    private final GradientClipper clipper;
-    private final DecoupledWeightDecay decay;
-    private final int classes;
-    private final Shape imageShape;
-    private final float[] pixels;
-    private final float[] targets;
-    private final Optional<SoftTargets> softTargets;
-
-    EpochLoop(
-        Trainer trainer,
-        VitModel model,
-        BatchAssembler assembler,
-        Optional<SoftTargets> softTargets,
-        int stepsPerEpoch,
-        WarmupCosineSchedule schedule) {
-      this.trainer = trainer;
-      this.parameters = model.parameters().values();
-      this.assembler = assembler;
-      this.stepsPerEpoch = stepsPerEpoch;
-      this.schedule = schedule;
-      this.clipper = new GradientClipper(config.clipNorm());
-      this.decay = new DecoupledWeightDecay(model.parameters(), config.weightDecay());
-      this.classes = model.config().numClasses();
-      int size = model.config().imageSize();
-      int b = config.batchSize();
-      this.imageShape = new Shape(b, model.config().channels(), size, size);
-      this.pixels = new float[(int) imageShape.size()];
-      this.targets = new float[b * classes];
-      this.softTargets = softTargets;
-    }
-
-    record Outcome(int steps, double loss, double accuracy, double seconds) {}
-
-    Outcome run(int epoch, long stepsBefore, double secondsBefore, double budgetSeconds) {
-      int b = config.batchSize();
-      int[] order = permutation(epoch);
-      Random augmentation = new Random(config.seed() * 1_000_003L + epoch);
-      double lossSum = 0;
-      long correct = 0;
-      long start = System.nanoTime();
-      double elapsed = 0;
-      int s = 0;
-      while (s < stepsPerEpoch && elapsed < budgetSeconds) {
-        assembler.images(order, s * b, b, augmentation, pixels);
-        int[] labels = assembler.labels(order, s * b, b);
-        for (int i = 0; i < b; i++) {
-          if (softTargets.isPresent()) {
-            softTargets.get().copyRow(order[s * b + i], targets, i);
-          } else {
-            SmoothedCrossEntropy.writeTarget(
-                targets, i, labels[i], classes, config.labelSmoothing());
-          }
-        }
-        try (NDManager scope = trainer.getManager().newSubManager()) {
-          NDArray x = scope.create(pixels, imageShape);
-          distillation.ifPresent(d -> d.blendInto(x, targets));
-          NDArray y = scope.create(targets, new Shape(b, classes));
-          long[] predicted;
-          try (GradientCollector gc = trainer.newGradientCollector()) {
-            NDArray logits = trainer.forward(new NDList(x)).singletonOrThrow();
-            NDArray loss = trainer.getLoss().evaluate(new NDList(y), new NDList(logits));
-            gc.backward(loss);
-            lossSum += loss.getFloat();
-            predicted = logits.argMax(1).toLongArray();
-          }
-          clipper.clip(parameters);
-          decay.apply(schedule.at(stepsBefore + s + 1));
-          trainer.step();
-          for (int i = 0; i < b; i++) {
-            correct += predicted[i] == labels[i] ? 1 : 0;
-          }
-        }
-        s++;
-        elapsed = (System.nanoTime() - start) / 1e9;
-        long remainingSteps = (long) config.epochs() * stepsPerEpoch - stepsBefore - s;
-        double perStep = elapsed / s;
-        double eta = Math.min(remainingSteps * perStep, budgetSeconds - elapsed);
-        listener.onStep(
-            new StepProgress(
-                epoch,
-                config.epochs(),
-                s,
-                stepsPerEpoch,
-                lossSum / s,
-                (double) correct / ((long) s * b),
-                s * b / elapsed,
-                Math.max(0, eta)));
-      }
-      return new Outcome(
-          s, lossSum / Math.max(1, s), (double) correct / Math.max(1, s * b), elapsed);
-    }
-
-    private int[] permutation(int epoch) {
-      return VitTrainer.permutation(assembler.count(), config.seed() * 31 + epoch);
-    }
+  /** The ViT's update rule: global-norm clipping, then AdamW's decoupled weight decay. */
+  private EpochLoop.UpdateRule clipAndDecay(VitModel model, WarmupCosineSchedule schedule) {
+    Collection<Parameter> parameters = model.parameters().values();
+    GradientClipper clipper = new GradientClipper(config.clipNorm());
+    DecoupledWeightDecay decay = new DecoupledWeightDecay(model.parameters(), config.weightDecay());
+    return step -> {
+      clipper.clip(parameters);
+      decay.apply(schedule.at(step));
+    };
   }
 
-  /** A Fisher-Yates permutation of {@code 0 .. n-1} from a generator with the given seed. */
-  static int[] permutation(int n, long seed) {
-    int[] order = new int[n];
-    for (int i = 0; i < n; i++) {
-      order[i] = i;
-    }
-    Random rng = new Random(seed);
-    for (int i = n - 1; i > 0; i--) {
-      int j = rng.nextInt(i + 1);
-      int t = order[i];
-      order[i] = order[j];
-      order[j] = t;
-    }
-    return order;
+  /** Targets copied from the soft rows of the batch's images. */
+  private static EpochLoop.TargetWriter soft(SoftTargets rows) {
+    return (order, first, labels, out) -> {
+      for (int i = 0; i < labels.length; i++) {
+        rows.copyRow(order[first + i], out, i);
+      }
+    };
   }
 }
