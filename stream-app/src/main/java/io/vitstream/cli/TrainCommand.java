@@ -175,6 +175,9 @@ final class TrainCommand implements Callable<Integer> {
     if (!resume) {
       CliPaths.deleteCheckpoint(dir);
     }
+    String command =
+        "vitstream " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
+    List<String> commands = CommandLog.append(dir, command);
     try (VitModel model = VitModel.create(vit, Device.cpu(), Precision.FP32);
         ConvTeacher teacher =
             teacherEpochs == 0
@@ -203,7 +206,8 @@ final class TrainCommand implements Callable<Integer> {
           result.epochs(),
           result.trainingSeconds(),
           result.finalEvaluation().accuracy());
-      int version = modelStore.publish(outModel, model, candidate(result, config, teacherSeconds));
+      int version =
+          modelStore.publish(outModel, model, candidate(result, config, teacherSeconds, commands));
       out.printf(Locale.ROOT, "published %s:%d in %s%n", outModel, version, modelStore.root());
       if (modelStore.promoted(outModel).isEmpty()) {
         modelStore.promote(outModel, version);
@@ -247,7 +251,7 @@ final class TrainCommand implements Callable<Integer> {
   }
 
   private ModelCandidate candidate(
-      TrainingResult result, TrainingConfig config, double teacherSeconds) {
+      TrainingResult result, TrainingConfig config, double teacherSeconds, List<String> commands) {
     Evaluation e = result.finalEvaluation();
     double cumulative = 0;
     List<ModelManifest.CurvePoint> curve = new ArrayList<>();
@@ -260,14 +264,12 @@ final class TrainCommand implements Callable<Integer> {
     ModelManifest.Metrics metrics =
         new ModelManifest.Metrics(
             e.accuracy(), e.count(), e.perClassAccuracy(), e.confusion(), curve);
-    String command =
-        "vitstream " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
     ModelManifest.Provenance provenance =
         new ModelManifest.Provenance(
             FashionMnist.NAME,
             result.epochs(),
             config.seed(),
-            command,
+            String.join("\n", commands),
             Math.round((result.trainingSeconds() + teacherSeconds) * 10) / 10.0,
             "none");
     return new ModelCandidate(

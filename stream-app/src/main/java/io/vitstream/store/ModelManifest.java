@@ -74,7 +74,8 @@ public record ModelManifest(
    * @param dataset the training data set
    * @param epochs epochs trained
    * @param seed the random seed
-   * @param command the command line that trained it
+   * @param command the command line that trained it; a run resumed by later commands lists each,
+   *     oldest first, one per line
    * @param trainingSeconds training time, evaluation excluded
    * @param feedback the feedback that fine-tuned it; "none" for a model trained from a data set
    */

@@ -2,6 +2,7 @@ package io.vitstream.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vitstream.store.ModelStore;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -59,6 +60,13 @@ class TrainCommandTest {
         .contains("teacher: loaded from " + dir.resolve("ck").resolve("teacher"))
         .contains("trained 2 epochs")
         .contains("published tiny:2");
+    // And the resumed version's provenance lists both commands that trained it, oldest first
+    String command =
+        ModelStore.open(dir.resolve("store")).manifest("tiny", 2).provenance().command();
+    assertThat(command.lines().toList())
+        .hasSize(2)
+        .satisfies(c -> assertThat(c.get(0)).contains("--epochs 1").doesNotContain("--resume"))
+        .satisfies(c -> assertThat(c.get(1)).endsWith("--epochs 2 --resume"));
   }
 
   @Test
