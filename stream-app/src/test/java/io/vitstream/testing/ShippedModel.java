@@ -16,7 +16,7 @@ public final class ShippedModel {
 
   /**
    * A store in {@code root} holding a copy of the shipped version 1, promoted: the small patch-7
-   * model (the promoted default, version 3, is about three times as costly), which keeps the tests
+   * model (the promoted default, version 4, is about three times as costly), which keeps the tests
    * fast.
    */
   public static ModelStore copyInto(Path root) throws IOException {
