@@ -99,10 +99,6 @@ final class EpochLoop {
     return this;
   }
 
-  int stepsPerEpoch() {
-    return stepsPerEpoch;
-  }
-
   /**
    * Runs epoch {@code epoch} (1-based), stopping early when {@code budgetSeconds} are spent.
    *
