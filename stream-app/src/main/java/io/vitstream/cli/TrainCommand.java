@@ -154,9 +154,7 @@ final class TrainCommand implements Callable<Integer> {
       throw new IllegalArgumentException(
           "--teacher-epochs must be 0 or more, got " + teacherEpochs);
     }
-    if (!(distill > 0 && distill <= 1)) {
-      throw new IllegalArgumentException("--distill must be in (0, 1], got " + distill);
-    }
+    Distillation.checkWeight("--distill", distill);
     ModelStore modelStore = store.open();
     LabeledImages train = FashionMnist.load(dataDir, Split.TRAIN);
     LabeledImages test = FashionMnist.load(dataDir, Split.TEST);

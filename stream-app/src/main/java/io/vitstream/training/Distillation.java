@@ -13,8 +13,17 @@ import ai.djl.ndarray.NDArray;
  */
 public record Distillation(ConvTeacher teacher, float weight) {
   public Distillation {
+    checkWeight("distillation weight", weight);
+  }
+
+  /**
+   * Refuses a teacher's share outside (0, 1], before any teacher exists.
+   *
+   * @param name how the caller calls the weight, e.g. its flag
+   */
+  public static void checkWeight(String name, float weight) {
     if (!(weight > 0 && weight <= 1)) {
-      throw new IllegalArgumentException("distillation weight must be in (0, 1], got " + weight);
+      throw new IllegalArgumentException(name + " must be in (0, 1], got " + weight);
     }
   }
 
