@@ -48,13 +48,7 @@ public final class TeacherTrainer {
     int stepsPerEpoch = EpochLoop.stepsPerEpoch(train.count(), config.batchSize());
     Djl.setSeed(config.seed());
     Djl.disableGradOnThisThread();
-    WarmupCosineSchedule schedule =
-        new WarmupCosineSchedule(
-            config.learningRate(),
-            config.minLearningRate(),
-            Math.round(config.warmupEpochs() * stepsPerEpoch),
-            (long) config.epochs() * stepsPerEpoch,
-            0);
+    WarmupCosineSchedule schedule = WarmupCosineSchedule.of(config, stepsPerEpoch, 0);
     DefaultTrainingConfig djlConfig =
         new DefaultTrainingConfig(new SmoothedCrossEntropy())
             .optOptimizer(

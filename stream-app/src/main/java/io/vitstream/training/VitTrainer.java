@@ -88,14 +88,7 @@ public final class VitTrainer {
     Djl.disableGradOnThisThread();
     TrainingState state =
         checkpoint.flatMap(c -> c.restore(model, config)).orElse(TrainingState.fresh());
-    long totalSteps = (long) config.epochs() * stepsPerEpoch;
-    WarmupCosineSchedule schedule =
-        new WarmupCosineSchedule(
-            config.learningRate(),
-            config.minLearningRate(),
-            Math.round(config.warmupEpochs() * stepsPerEpoch),
-            totalSteps,
-            state.step());
+    WarmupCosineSchedule schedule = WarmupCosineSchedule.of(config, stepsPerEpoch, state.step());
     DefaultTrainingConfig djlConfig =
         new DefaultTrainingConfig(new SmoothedCrossEntropy())
             .optDevices(new Device[] {model.device()})

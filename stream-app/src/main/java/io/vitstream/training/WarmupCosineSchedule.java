@@ -25,6 +25,21 @@ final class WarmupCosineSchedule implements Tracker {
     this.offset = offset;
   }
 
+  /**
+   * The schedule a training config asks for: its peak and floor, its warm-up epochs, then cosine
+   * decay to the end of its epochs.
+   *
+   * @param offset the steps done before this process (a resume)
+   */
+  static WarmupCosineSchedule of(TrainingConfig config, int stepsPerEpoch, long offset) {
+    return new WarmupCosineSchedule(
+        config.learningRate(),
+        config.minLearningRate(),
+        Math.round(config.warmupEpochs() * stepsPerEpoch),
+        (long) config.epochs() * stepsPerEpoch,
+        offset);
+  }
+
   /** The learning rate of the 1-based global step. */
   float at(long step) {
     if (step <= warmupSteps) {
