@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.TreeMap;
+import org.apache.kafka.clients.producer.ProducerConfig;
 
 /**
  * The app's configuration, frozen: {@link ConfigKeys} defaults, overridden by a properties file,
@@ -50,6 +51,9 @@ public record AppConfig(
     ModelSettings model,
     FeedbackConfig feedback,
     Map<String, String> clientProperties) {
+
+  /** Room in a produced record for its key, headers and framing, besides the value. */
+  static final int RECORD_OVERHEAD_BYTES = 16_384;
 
   public AppConfig {
     if (!processingGuarantee.equals("exactly_once_v2")
@@ -118,13 +122,16 @@ public record AppConfig(
         BatchPolicy.of(
             integer(v, ConfigKeys.MAX_BATCH_SIZE),
             Duration.ofMillis(integer(v, ConfigKeys.MAX_BATCH_DELAY_MS)));
+    int maxImageBytes = integer(v, ConfigKeys.MAX_IMAGE_BYTES);
     var inference =
         new InferenceSettings(
             topics,
             batch,
-            integer(v, ConfigKeys.MAX_IMAGE_BYTES),
+            maxImageBytes,
             integer(v, ConfigKeys.MAX_IMAGE_SIDE),
-            integer(v, ConfigKeys.TOP_K));
+            integer(v, ConfigKeys.TOP_K),
+            maxRequestSize(v, maxImageBytes) - RECORD_OVERHEAD_BYTES,
+            integer(v, ConfigKeys.DEAD_LETTER_VALUE_MAX_BYTES));
     String checkpoint = v.get(ConfigKeys.MODEL_CHECKPOINT.name());
     var model =
         new ModelSettings(
@@ -147,6 +154,25 @@ public record AppConfig(
         model,
         feedback(v),
         clients);
+  }
+
+  /**
+   * The Streams producer's {@code max.request.size}: the user's, or room for the largest accepted
+   * image plus 1 MiB.
+   */
+  private static int maxRequestSize(Map<String, String> v, int maxImageBytes) {
+    String own =
+        v.getOrDefault(
+            "producer." + ProducerConfig.MAX_REQUEST_SIZE_CONFIG,
+            v.get(ProducerConfig.MAX_REQUEST_SIZE_CONFIG));
+    if (own == null) {
+      return maxImageBytes + (1 << 20);
+    }
+    try {
+      return Integer.parseInt(own.trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("max.request.size must be an integer, got '" + own + "'");
+    }
   }
 
   private static FeedbackConfig feedback(Map<String, String> v) {

@@ -34,6 +34,11 @@ public final class ConfigKeys {
   public static final ConfigKey MAX_IMAGE_SIDE =
       new ConfigKey(
           "image.max.side", "4096", "Largest width or height accepted, checked before decoding");
+  public static final ConfigKey DEAD_LETTER_VALUE_MAX_BYTES =
+      new ConfigKey(
+          "dead.letter.value.max.bytes",
+          "65536",
+          "Most bytes of a refused record's value a dead letter keeps (it also has the size and sha256)");
   public static final ConfigKey TOPIC_IMAGES =
       new ConfigKey("topic.images", "images", "Input topic of ImageEvents");
   public static final ConfigKey TOPIC_PREDICTIONS =
@@ -181,6 +186,7 @@ public final class ConfigKeys {
           TOP_K,
           MAX_IMAGE_BYTES,
           MAX_IMAGE_SIDE,
+          DEAD_LETTER_VALUE_MAX_BYTES,
           TOPIC_IMAGES,
           TOPIC_PREDICTIONS,
           TOPIC_FEEDBACK,

@@ -140,7 +140,8 @@ public final class DriftDemo {
               topics,
               first.labels().isEmpty() ? FashionMnist.LABELS : first.labels(),
               test.rows(),
-              c.inference().maxImageBytes());
+              c.inference().maxImageBytes(),
+              c.inference().deadLetterValueBytes());
       List<ModelVersion> events = new ArrayList<>();
       List<DriftSummary.Seen> seen = new ArrayList<>();
       List<Long> sentAt;

@@ -58,7 +58,11 @@ public record FeedbackConfig(
 
   /** The feedback topology's settings for a model with these labels and square input side. */
   public FeedbackSettings settings(
-      TopicNames topics, List<String> labels, int imageSize, int maxImageBytes) {
+      TopicNames topics,
+      List<String> labels,
+      int imageSize,
+      int maxImageBytes,
+      int deadLetterValueBytes) {
     return new FeedbackSettings(
         topics,
         labels,
@@ -68,7 +72,8 @@ public record FeedbackConfig(
         replayPerClass,
         trigger,
         liveWindow,
-        maxImageBytes);
+        maxImageBytes,
+        deadLetterValueBytes);
   }
 
   /** The fine-tuning recipe: no warmup, augmentation or smoothing; cosine decay; clip 1. */

@@ -7,6 +7,7 @@ import io.vitstream.kafka.TopicAdmin;
 import io.vitstream.topology.FeedbackSettings;
 import io.vitstream.topology.FeedbackTopology;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.Properties;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.streams.CloseOptions;
@@ -28,6 +29,7 @@ public final class FeedbackService implements AutoCloseable {
   private final FineTuneJob job;
   private final LiveFeedback live;
   private KafkaStreams streams;
+  private final StreamsFailure failure = new StreamsFailure("feedback loop");
 
   /** Fine-tunes on feedback; live accuracy is not watched. */
   public FeedbackService(AppConfig config, FeedbackSettings settings, FineTuneJob job) {
@@ -68,6 +70,7 @@ public final class FeedbackService implements AutoCloseable {
         new KafkaStreams(
             FeedbackTopology.buildFeedbackTopology(settings, this::fineTune, live),
             streamsProperties(config));
+    streams.setUncaughtExceptionHandler(failure);
     streams.start();
   }
 
@@ -84,6 +87,15 @@ public final class FeedbackService implements AutoCloseable {
               LOG.warn("fine-tune run failed: {}", e.toString());
               return null;
             });
+  }
+
+  /** Why the loop stopped by itself, in one line, if it did. */
+  public Optional<String> failure() {
+    Optional<String> reason = failure.reason();
+    if (reason.isEmpty() && streams != null && !streams.state().isRunningOrRebalancing()) {
+      return Optional.of("feedback loop stopped: Kafka Streams is " + streams.state());
+    }
+    return reason;
   }
 
   /** The Streams state, or NOT_RUNNING before start. */

@@ -8,16 +8,19 @@ import io.vitstream.inference.ServingModel;
 import io.vitstream.kafka.TopicAdmin;
 import io.vitstream.runtime.Djl;
 import io.vitstream.store.ModelStore;
-import io.vitstream.topology.DeadLetterDeserializationHandler;
+import io.vitstream.topology.DeadLetterHandler;
+import io.vitstream.topology.InferenceSettings;
 import io.vitstream.topology.InferenceTopology;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Properties;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
@@ -39,10 +42,20 @@ public final class InferenceService implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(InferenceService.class);
 
   /**
-   * Producer transaction timeout: a transaction spans at least one batch's forward pass, and
-   * Streams' 10 s default under exactly-once is tight for a large model on a busy CPU.
+   * The shortest producer transaction timeout. After a crash, {@code read_committed} readers wait
+   * until the dead instance's open transaction times out, unless a restarted instance fences it
+   * first; 10 s is Streams' own exactly-once default. A transaction spans at least one batch's
+   * forward pass, so a slow model gets more: see {@link #transactionTimeoutMs(double)}.
    */
-  static final int TRANSACTION_TIMEOUT_MS = 60_000;
+  static final int MIN_TRANSACTION_TIMEOUT_MS = 10_000;
+
+  /**
+   * Consumer session timeout: how long the group waits for a silent (killed) member before its
+   * partitions move to another instance. 10 s (the client default is 45 s) with the default 3 s
+   * heartbeat; static membership ({@code group.instance.id}) lets a restarted instance take its
+   * partitions back without waiting at all.
+   */
+  static final int SESSION_TIMEOUT_MS = 10_000;
 
   /** Time between polls: covers the forward passes of one poll's records (500 by default). */
   static final int MAX_POLL_INTERVAL_MS = 300_000;
@@ -52,6 +65,7 @@ public final class InferenceService implements AutoCloseable {
   private final Optional<ModelStore> store;
   private KafkaStreams streams;
   private ModelVersionListener listener;
+  private final StreamsFailure failure = new StreamsFailure("inference");
 
   /** Serves one model, never swapped; the caller closes it after this service. */
   public InferenceService(AppConfig config, ServingModel model) {
@@ -78,21 +92,29 @@ public final class InferenceService implements AutoCloseable {
     p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, c.streamThreads());
     // punctuation runs between polls: an idle poll must not outlast a batch tick by much
     p.put(StreamsConfig.POLL_MS_CONFIG, c.inference().batch().tick().toMillis());
+    // one bad record becomes a dead letter wherever it fails: reading, processing or producing
     p.put(
         StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
-        DeadLetterDeserializationHandler.class.getName());
+        DeadLetterHandler.class.getName());
+    p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class.getName());
+    p.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class.getName());
+    p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
+    p.put(DeadLetterHandler.MAX_VALUE_BYTES_CONFIG, c.inference().deadLetterValueBytes());
     p.put(
         StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG,
         c.inference().topics().deadLetters());
     // the default 16 KB batches cap multi-KB records at a few thousand per second
     p.put(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG), 262_144);
     p.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 5);
-    p.put(
-        StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG),
-        c.inference().maxImageBytes() + (1 << 20));
+    int maxRequest = c.inference().maxRecordBytes() + AppConfig.RECORD_OVERHEAD_BYTES;
+    p.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), maxRequest);
+    // changelog and repartition topics that Streams creates take records as large as the producer's
+    p.put(StreamsConfig.topicPrefix(TopicConfig.MAX_MESSAGE_BYTES_CONFIG), maxRequest);
     p.put(
         StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG),
-        TRANSACTION_TIMEOUT_MS);
+        MIN_TRANSACTION_TIMEOUT_MS);
+    p.put(
+        StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), SESSION_TIMEOUT_MS);
     p.put(
         StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG),
         MAX_POLL_INTERVAL_MS);
@@ -114,9 +136,10 @@ public final class InferenceService implements AutoCloseable {
         }
       }
     }
+    var settings = outputLimited(config.inference());
     Djl.setIntraOpThreads(config.intraOpThreads());
     var shapes = new BatchShapes(config.inference().batch().maxBatchSize());
-    new BatchClassifier(shapes, 1).warmUp(slot.peek());
+    double forwardMs = new BatchClassifier(shapes, 1).warmUp(slot.peek());
     if (store.isPresent()) {
       listener =
           new ModelVersionListener(
@@ -127,8 +150,15 @@ public final class InferenceService implements AutoCloseable {
               config.inference().topics().modelVersions());
       listener.start();
     }
-    Topology topology = InferenceTopology.buildInferenceTopology(config.inference(), slot);
-    streams = new KafkaStreams(topology, streamsProperties(config));
+    Topology topology = InferenceTopology.buildInferenceTopology(settings, slot);
+    Properties props = streamsProperties(config);
+    String transactionTimeout =
+        StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG);
+    if (!config.clientProperties().containsKey(transactionTimeout)) {
+      props.put(transactionTimeout, transactionTimeoutMs(forwardMs));
+    }
+    streams = new KafkaStreams(topology, props);
+    streams.setUncaughtExceptionHandler(failure);
     streams.start();
   }
 
@@ -150,6 +180,43 @@ public final class InferenceService implements AutoCloseable {
       }
       Thread.sleep(20);
     }
+  }
+
+  /**
+   * The transaction timeout for a model whose largest batch takes {@code forwardMs}: room for ten
+   * such passes (a busy CPU is slower than the warm-up), at least {@link
+   * #MIN_TRANSACTION_TIMEOUT_MS}, at most Kafka's 15-minute broker cap.
+   */
+  static int transactionTimeoutMs(double forwardMs) {
+    return (int) Math.min(900_000, Math.max(MIN_TRANSACTION_TIMEOUT_MS, 10 * forwardMs));
+  }
+
+  /**
+   * The settings with the record limit lowered to what the output topics accept, when their
+   * configuration can be read.
+   */
+  private InferenceSettings outputLimited(InferenceSettings s) {
+    var topics = List.of(s.topics().predictions(), s.topics().deadLetters());
+    try (Admin admin = Admin.create(config.clientConfig())) {
+      OptionalInt topicMax = TopicAdmin.maxMessageBytes(admin, topics);
+      if (topicMax.isPresent()
+          && topicMax.getAsInt() - AppConfig.RECORD_OVERHEAD_BYTES < s.maxRecordBytes()) {
+        return s.withMaxRecordBytes(topicMax.getAsInt() - AppConfig.RECORD_OVERHEAD_BYTES);
+      }
+    }
+    return s;
+  }
+
+  /**
+   * Why the app stopped by itself, in one line, if it did: the error that shut Kafka Streams down,
+   * or a state in which it no longer processes.
+   */
+  public Optional<String> failure() {
+    Optional<String> reason = failure.reason();
+    if (reason.isEmpty() && streams != null && !streams.state().isRunningOrRebalancing()) {
+      return Optional.of("inference stopped: Kafka Streams is " + streams.state());
+    }
+    return reason;
   }
 
   /** The Streams state, or NOT_RUNNING before start. */

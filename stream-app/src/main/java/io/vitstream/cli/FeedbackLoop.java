@@ -63,7 +63,8 @@ final class FeedbackLoop implements AutoCloseable {
             topics,
             model.labels(),
             model.preprocessing().size(),
-            config.inference().maxImageBytes());
+            config.inference().maxImageBytes(),
+            config.inference().deadLetterValueBytes());
     var service =
         new FeedbackService(
             config,
@@ -76,6 +77,11 @@ final class FeedbackLoop implements AutoCloseable {
 
   boolean running() {
     return service != null;
+  }
+
+  /** Why the loop stopped by itself, in one line, if it did. */
+  Optional<String> failure() {
+    return service == null ? Optional.empty() : service.failure();
   }
 
   @Override

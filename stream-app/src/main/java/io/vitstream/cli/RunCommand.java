@@ -19,6 +19,9 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = "Classify images from the images topic into the predictions topic.")
 final class RunCommand implements Callable<Integer> {
+  /** How often the services are checked for a stop of their own. */
+  private static final long POLL_MS = 500;
+
   @Spec picocli.CommandLine.Model.CommandSpec spec;
   @Mixin ConfigOptions options;
   @Mixin ServingOptions serving;
@@ -64,7 +67,15 @@ final class RunCommand implements Callable<Integer> {
               config.inference().topics().predictions(),
               config.bootstrapServers());
       spec.commandLine().getOut().flush();
-      stop.await();
+      while (!stop.await(POLL_MS, TimeUnit.MILLISECONDS)) {
+        Optional<String> failure = service.failure().or(loop::failure);
+        if (failure.isPresent()) {
+          // a stopped client does nothing while the process looks healthy: end it, so that a
+          // supervisor restarts it
+          spec.commandLine().getErr().println("vitstream: " + failure.get());
+          return 1;
+        }
+      }
     } finally {
       closed.countDown();
     }

@@ -85,15 +85,21 @@ public final class BatchClassifier {
     return new Result(out, padded, millis);
   }
 
-  /** Runs every batch shape once, so that no request pays for a first-shape allocation. */
-  public void warmUp(ServingModel model) {
+  /**
+   * Runs every batch shape once, so that no request pays for a first-shape allocation.
+   *
+   * @return the forward time of the largest shape, in milliseconds
+   */
+  public double warmUp(ServingModel model) {
+    double largest = 0;
     for (int size : shapes.sizes()) {
       List<float[]> zeros = new ArrayList<>(size);
       for (int i = 0; i < size; i++) {
         zeros.add(new float[model.inputLength()]);
       }
-      classify(model, zeros);
+      largest = classify(model, zeros).forwardMillis();
     }
+    return largest;
   }
 
   private List<TopK> top(ServingModel model, float[] p) {

@@ -15,6 +15,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RecordDeserializationException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
@@ -183,11 +184,7 @@ public final class ModelVersionListener implements AutoCloseable {
   private void run() {
     try {
       while (running.get()) {
-        for (ConsumerRecord<String, ModelVersion> r : consumer.poll(Duration.ofMillis(500))) {
-          if (r.value() != null) {
-            apply(r.value());
-          }
-        }
+        pollOnce();
       }
     } catch (WakeupException e) {
       // closing
@@ -195,6 +192,24 @@ public final class ModelVersionListener implements AutoCloseable {
       LOG.error("model-version listener stopped; the current model keeps serving", e);
     } finally {
       consumer.close(Duration.ofSeconds(5));
+    }
+  }
+
+  /** One poll: a record that is not a ModelVersion is skipped with one line, never fatal. */
+  private void pollOnce() {
+    try {
+      for (ConsumerRecord<String, ModelVersion> r : consumer.poll(Duration.ofMillis(500))) {
+        if (r.value() != null) {
+          apply(r.value());
+        }
+      }
+    } catch (RecordDeserializationException e) {
+      LOG.warn(
+          "skipping {}@{}: not a ModelVersion ({})",
+          e.topicPartition(),
+          e.offset(),
+          e.getMessage().lines().findFirst().orElse(""));
+      consumer.seek(e.topicPartition(), e.offset() + 1);
     }
   }
 

@@ -1,13 +1,19 @@
 package io.vitstream.kafka;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 
@@ -61,6 +67,29 @@ public final class TopicAdmin {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while creating topics", e);
+    }
+  }
+
+  /**
+   * The smallest {@code max.message.bytes} of these topics, or empty when it cannot be read (a
+   * topic is missing, or describing configs is not allowed).
+   */
+  public static OptionalInt maxMessageBytes(Admin admin, Collection<String> topics) {
+    List<ConfigResource> resources =
+        topics.stream().map(t -> new ConfigResource(ConfigResource.Type.TOPIC, t)).toList();
+    try {
+      Map<ConfigResource, Config> configs =
+          admin.describeConfigs(resources).all().get(30, TimeUnit.SECONDS);
+      return configs.values().stream()
+          .map(c -> c.get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG))
+          .filter(e -> e != null && e.value() != null)
+          .mapToInt(e -> Integer.parseInt(e.value()))
+          .min();
+    } catch (ExecutionException | TimeoutException | NumberFormatException e) {
+      return OptionalInt.empty();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return OptionalInt.empty();
     }
   }
 }

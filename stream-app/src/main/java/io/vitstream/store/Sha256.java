@@ -5,10 +5,11 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
 /** Hex SHA-256 digests. */
-final class Sha256 {
+public final class Sha256 {
   private Sha256() {}
 
-  static String hex(byte[] data) {
+  /** The hex SHA-256 of {@code data}. */
+  public static String hex(byte[] data) {
     try {
       return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
     } catch (NoSuchAlgorithmException e) {

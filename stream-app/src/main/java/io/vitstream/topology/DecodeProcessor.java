@@ -19,12 +19,15 @@ import org.apache.kafka.streams.processor.api.RecordMetadata;
  */
 final class DecodeProcessor implements Processor<String, ReceivedImage, String, Object> {
   private final ImageDecoder decoder;
+  private final DeadLetters letters;
   private final String imagesChild;
   private final String deadLettersChild;
   private ProcessorContext<String, Object> context;
 
-  DecodeProcessor(ImageDecoder decoder, String imagesChild, String deadLettersChild) {
+  DecodeProcessor(
+      ImageDecoder decoder, DeadLetters letters, String imagesChild, String deadLettersChild) {
     this.decoder = decoder;
+    this.letters = letters;
     this.imagesChild = imagesChild;
     this.deadLettersChild = deadLettersChild;
   }
@@ -51,7 +54,7 @@ final class DecodeProcessor implements Processor<String, ReceivedImage, String, 
       var source =
           new DeadLetters.Source(m.topic(), m.partition(), m.offset(), key, record.value().raw());
       var letter =
-          DeadLetters.of(
+          letters.of(
               e.getMessage(),
               DeadLetters.DECODE,
               source,

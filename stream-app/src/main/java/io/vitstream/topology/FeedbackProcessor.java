@@ -49,6 +49,7 @@ final class FeedbackProcessor implements Processor<String, byte[], String, DeadL
   private final SingleObjectAvroSerde<ImageEvent> imageSerde =
       new SingleObjectAvroSerde<>(ImageEvent.class);
   private final ImageDecoder decoder;
+  private final DeadLetters letters;
   private final HoldoutSplit split;
   private final Random random = new Random(42);
   private ProcessorContext<String, DeadLetter> context;
@@ -70,6 +71,7 @@ final class FeedbackProcessor implements Processor<String, byte[], String, DeadL
     this.live = live;
     this.onTrigger = onTrigger;
     this.decoder = new ImageDecoder(settings.maxImageBytes(), 4 * settings.imageSize());
+    this.letters = new DeadLetters(settings.deadLetterValueBytes());
     this.split = new HoldoutSplit(settings.holdoutFraction());
   }
 
@@ -279,7 +281,7 @@ final class FeedbackProcessor implements Processor<String, byte[], String, DeadL
     var source = new DeadLetters.Source(m.topic(), m.partition(), m.offset(), key, record.value());
     context.forward(
         record.withValue(
-            DeadLetters.of(reason, STAGE, source, imageId, e, context.currentSystemTimeMs())));
+            letters.of(reason, STAGE, source, imageId, e, context.currentSystemTimeMs())));
   }
 
   private static byte[] bytes(ByteBuffer buffer) {

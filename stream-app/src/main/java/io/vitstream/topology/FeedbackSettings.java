@@ -18,6 +18,7 @@ import java.util.List;
  * @param liveWindow labelled predictions in the live accuracy the trigger watches; the accuracy of
  *     a version's first full window is its baseline
  * @param maxImageBytes the largest accepted image payload
+ * @param deadLetterValueBytes the most of an original value a dead letter keeps
  */
 public record FeedbackSettings(
     TopicNames topics,
@@ -28,7 +29,8 @@ public record FeedbackSettings(
     int replayPerClass,
     TriggerPolicy trigger,
     int liveWindow,
-    int maxImageBytes) {
+    int maxImageBytes,
+    int deadLetterValueBytes) {
 
   public FeedbackSettings {
     labels = List.copyOf(labels);

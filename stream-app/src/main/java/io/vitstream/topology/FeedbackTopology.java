@@ -65,6 +65,9 @@ public final class FeedbackTopology {
       FeedbackSettings settings, Consumer<FineTuneRequest> onTrigger, LiveFeedback live) {
     var topics = settings.topics();
     var deadLetters = new SingleObjectAvroSerde<>(DeadLetter.class);
+    // an event larger than an accepted image plus its envelope is refused by inference; storing it
+    // would write a changelog record larger than the producer may send
+    int maxEvent = settings.maxImageBytes() + (1 << 16);
     Topology t = new Topology();
     t.addSource(
         IMAGES_SOURCE, new StringDeserializer(), new ByteArrayDeserializer(), topics.images());
@@ -72,7 +75,7 @@ public final class FeedbackTopology {
         FEEDBACK_SOURCE, new StringDeserializer(), new ByteArrayDeserializer(), topics.feedback());
     t.addProcessor(
         REMEMBER,
-        () -> new RecentImagesProcessor(RECENT_IMAGES_STORE, settings.imageRetention()),
+        () -> new RecentImagesProcessor(RECENT_IMAGES_STORE, settings.imageRetention(), maxEvent),
         IMAGES_SOURCE);
     t.addSource(
         PREDICTIONS_SOURCE,
@@ -81,7 +84,9 @@ public final class FeedbackTopology {
         topics.predictions());
     t.addProcessor(
         REMEMBER_PREDICTIONS,
-        () -> new RecentImagesProcessor(RECENT_PREDICTIONS_STORE, settings.imageRetention()),
+        () ->
+            new RecentImagesProcessor(
+                RECENT_PREDICTIONS_STORE, settings.imageRetention(), maxEvent),
         PREDICTIONS_SOURCE);
     t.addProcessor(JOIN, () -> new FeedbackProcessor(settings, onTrigger, live), FEEDBACK_SOURCE);
     t.addStateStore(store(RECENT_IMAGES_STORE), REMEMBER, JOIN);

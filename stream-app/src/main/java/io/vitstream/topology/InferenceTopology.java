@@ -24,7 +24,9 @@ import org.apache.kafka.streams.Topology;
  * </pre>
  *
  * Records that are not ImageEvents never reach {@code decode}: the deserialization handler ({@link
- * DeadLetterDeserializationHandler}) sends them to the dead-letter topic.
+ * DeadLetterHandler}) sends them to the dead-letter topic. Every sink checks a record's size against
+ * {@link InferenceSettings#maxRecordBytes()} before it is sent, so that a record too large for its
+ * topic becomes a dead letter instead of an aborted transaction.
  */
 public final class InferenceTopology {
   public static final String SOURCE = "images-source";
@@ -56,6 +58,8 @@ public final class InferenceTopology {
     var predictions = new SingleObjectAvroSerde<>(Prediction.class);
     var deadLetters = new SingleObjectAvroSerde<>(DeadLetter.class);
     var decoder = new ImageDecoder(settings.maxImageBytes(), settings.maxImageSide());
+    var letters = new DeadLetters(settings.deadLetterValueBytes());
+    int limit = settings.maxRecordBytes();
     var classifier =
         new BatchClassifier(new BatchShapes(settings.batch().maxBatchSize()), settings.topK());
 
@@ -63,7 +67,9 @@ public final class InferenceTopology {
     t.addSource(
         SOURCE, new StringDeserializer(), ReceivedImage.deserializer(images), topics.images());
     t.addProcessor(
-        DECODE, () -> new DecodeProcessor(decoder, PREPROCESS, DEAD_LETTERS_SINK), SOURCE);
+        DECODE,
+        () -> new DecodeProcessor(decoder, letters, PREPROCESS, DEAD_LETTERS_SINK),
+        SOURCE);
     t.addProcessor(PREPROCESS, () -> new PreprocessProcessor(model), DECODE);
     t.addProcessor(
         BATCH,
@@ -78,13 +84,13 @@ public final class InferenceTopology {
         PREDICTIONS_SINK,
         topics.predictions(),
         new StringSerializer(),
-        predictions.serializer(),
+        new SizeLimitedSerializer<>(predictions.serializer(), limit),
         BATCH);
     t.addSink(
         DEAD_LETTERS_SINK,
         topics.deadLetters(),
         new StringSerializer(),
-        deadLetters.serializer(),
+        new SizeLimitedSerializer<>(deadLetters.serializer(), limit),
         DECODE);
     return t;
   }

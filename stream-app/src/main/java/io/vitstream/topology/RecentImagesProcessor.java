@@ -14,17 +14,20 @@ import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * Remembers each image's raw event bytes by image id, with its arrival time, so that feedback can
- * find it; a wall-clock punctuation deletes those older than the retention.
+ * find it; a wall-clock punctuation deletes those older than the retention. Events larger than
+ * {@code maxValueBytes} are not remembered.
  */
 final class RecentImagesProcessor implements Processor<String, byte[], Void, Void> {
   private final String storeName;
   private final Duration retention;
+  private final int maxValueBytes;
   private KeyValueStore<String, byte[]> store;
   private ProcessorContext<Void, Void> context;
 
-  RecentImagesProcessor(String storeName, Duration retention) {
+  RecentImagesProcessor(String storeName, Duration retention, int maxValueBytes) {
     this.storeName = storeName;
     this.retention = retention;
+    this.maxValueBytes = maxValueBytes;
   }
 
   @Override
@@ -38,8 +41,8 @@ final class RecentImagesProcessor implements Processor<String, byte[], Void, Voi
 
   @Override
   public void process(Record<String, byte[]> record) {
-    if (record.key() == null || record.value() == null) {
-      return;
+    if (record.key() == null || record.value() == null || record.value().length > maxValueBytes) {
+      return; // feedback for an image that was never remembered is dead-lettered as unknown
     }
     store.put(record.key(), stamp(context.currentSystemTimeMs(), record.value()));
   }

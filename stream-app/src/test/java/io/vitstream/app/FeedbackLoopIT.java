@@ -25,6 +25,7 @@ import io.vitstream.store.ModelStore;
 import io.vitstream.testing.Clients;
 import io.vitstream.testing.ShippedModel;
 import io.vitstream.testing.TestImages;
+import io.vitstream.topology.DeadLetters;
 import io.vitstream.topology.FeedbackSettings;
 import io.vitstream.training.TrainingConfig;
 import io.vitstream.vit.Precision;
@@ -111,7 +112,8 @@ class FeedbackLoopIT {
             20,
             new TriggerPolicy(100, Duration.ofHours(1), 0.5, 1),
             50,
-            1 << 20);
+            1 << 20,
+            DeadLetters.DEFAULT_MAX_VALUE_BYTES);
     TrainingConfig recipe =
         TrainingConfig.fineTuning().epochs(4).batchSize(32).learningRate(2e-3f).build();
     ServingModel first =

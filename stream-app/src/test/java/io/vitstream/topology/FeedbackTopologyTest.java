@@ -71,7 +71,8 @@ class FeedbackTopologyTest {
             3,
             trigger,
             LIVE_WINDOW,
-            1 << 20);
+            1 << 20,
+            DeadLetters.DEFAULT_MAX_VALUE_BYTES);
     Properties props = new Properties();
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, "feedback-test");
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");

@@ -14,9 +14,11 @@ import io.vitstream.inference.ModelSlot;
 import io.vitstream.inference.ServingModel;
 import io.vitstream.kafka.TopicNames;
 import io.vitstream.serde.SingleObjectAvroSerde;
+import io.vitstream.store.Sha256;
 import io.vitstream.testing.TestImages;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -64,15 +66,26 @@ class InferenceTopologyTest {
     final TestOutputTopic<String, DeadLetter> deadLetters;
 
     Driver(int maxBatch, long maxDelayMs, int maxBytes, int maxSide, String guarantee) {
-      AppConfig config =
-          AppConfig.load(
-              Optional.empty(),
+      this(maxBatch, maxDelayMs, maxBytes, maxSide, guarantee, Map.of());
+    }
+
+    Driver(
+        int maxBatch,
+        long maxDelayMs,
+        int maxBytes,
+        int maxSide,
+        String guarantee,
+        Map<String, String> more) {
+      Map<String, String> settings =
+          new java.util.HashMap<>(
               Map.of(
                   ConfigKeys.MAX_BATCH_SIZE.name(), Integer.toString(maxBatch),
                   ConfigKeys.MAX_BATCH_DELAY_MS.name(), Long.toString(maxDelayMs),
                   ConfigKeys.MAX_IMAGE_BYTES.name(), Integer.toString(maxBytes),
                   ConfigKeys.MAX_IMAGE_SIDE.name(), Integer.toString(maxSide),
                   ConfigKeys.PROCESSING_GUARANTEE.name(), guarantee));
+      settings.putAll(more);
+      AppConfig config = AppConfig.load(Optional.empty(), settings);
       Properties props = InferenceService.streamsProperties(config);
       driver =
           new TopologyTestDriver(
@@ -253,7 +266,7 @@ class InferenceTopologyTest {
       assertThat(letters).hasSize(9);
       DeadLetter g = letters.get(0).value();
       assertThat(g.getStage()).isEqualTo("deserialize");
-      assertThat(g.getReason()).contains("not a readable ImageEvent");
+      assertThat(g.getReason()).contains("not a readable record on topic images");
       assertThat(g.getSourceTopic()).isEqualTo(TopicNames.IMAGES);
       assertThat(g.getSourceOffset()).isZero();
       assertThat(g.getOriginalValue().array()).containsExactly(garbage);
@@ -284,6 +297,72 @@ class InferenceTopologyTest {
       }
 
       // And the stream went on
+      assertThat(d.predictions.readKeyValuesToList())
+          .extracting(kv -> kv.key)
+          .containsExactly("good");
+    }
+  }
+
+  @Test
+  void shouldDeadLetterAHugeImageWithABoundedPrefixItsSizeAndDigestThenGoOn() {
+    try (var d =
+        new Driver(
+            1,
+            10,
+            4096,
+            512,
+            "exactly_once_v2",
+            Map.of(ConfigKeys.DEAD_LETTER_VALUE_MAX_BYTES.name(), "1024"))) {
+      // Given a 10 MB image, far over image.max.bytes, then a good one
+      byte[] huge = IMAGES.encode(TestImages.encoded("huge", new byte[10_000_000]));
+      d.rawImages.pipeInput("huge", huge);
+      d.pipe("good", 1);
+
+      // Then its dead letter keeps the first 1,024 bytes, the size and the digest, and stays small
+      List<TestRecord<String, DeadLetter>> letters = d.deadLetters.readRecordsToList();
+      assertThat(letters).hasSize(1);
+      DeadLetter l = letters.get(0).value();
+      assertThat(l.getStage()).isEqualTo("decode");
+      assertThat(l.getReason()).contains("over the limit of 4096 B");
+      assertThat(l.getOriginalValue().array()).containsExactly(Arrays.copyOf(huge, 1024));
+      assertThat(l.getOriginalSize()).isEqualTo(huge.length);
+      assertThat(l.getOriginalSha256()).isEqualTo(Sha256.hex(huge));
+      assertThat(DEAD_LETTERS.encode(l).length).isLessThan(1024 + 2 * 8192);
+
+      // And the stream went on
+      assertThat(d.predictions.readKeyValuesToList())
+          .extracting(kv -> kv.key)
+          .containsExactly("good");
+    }
+  }
+
+  @Test
+  void shouldDeadLetterAPredictionTooLargeForItsTopicInsteadOfSendingItThenGoOn() {
+    try (var d =
+        new Driver(
+            1,
+            10,
+            4096,
+            512,
+            "exactly_once_v2",
+            Map.of(
+                ConfigKeys.DEAD_LETTER_VALUE_MAX_BYTES.name(), "1024",
+                "producer.max.request.size", "40000"))) {
+      // Given an image whose 30,000-character id makes its prediction larger than the record limit
+      String longId = "x".repeat(30_000);
+      d.pipe(longId, 1);
+      d.pipe("good", 2);
+
+      // Then the prediction is not sent: a small dead letter says why
+      List<TestRecord<String, DeadLetter>> letters = d.deadLetters.readRecordsToList();
+      assertThat(letters).hasSize(1);
+      DeadLetter l = letters.get(0).value();
+      assertThat(l.getStage()).isEqualTo("produce");
+      assertThat(l.getReason()).contains("cannot produce to predictions").contains("23616-byte");
+      assertThat(l.getOriginalKey().remaining()).isEqualTo(1024);
+      assertThat(l.getSourceOffset()).isZero();
+
+      // And the next image is predicted
       assertThat(d.predictions.readKeyValuesToList())
           .extracting(kv -> kv.key)
           .containsExactly("good");
