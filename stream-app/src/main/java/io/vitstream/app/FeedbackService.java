@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.Properties;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
@@ -52,6 +53,9 @@ public final class FeedbackService implements AutoCloseable {
   static Properties streamsProperties(AppConfig c) {
     Properties p = InferenceService.streamsProperties(c);
     p.put(StreamsConfig.APPLICATION_ID_CONFIG, c.applicationId() + "-feedback");
+    p.remove(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
+    p.putAll(c.clientProperties()); // the user's own group.instance.id, if any
+    StaticMembership.apply(p);
     p.put(StreamsConfig.POLL_MS_CONFIG, 100);
     return p;
   }

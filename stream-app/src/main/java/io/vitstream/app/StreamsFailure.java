@@ -38,7 +38,8 @@ final class StreamsFailure implements StreamsUncaughtExceptionHandler {
     while (root.getCause() != null && root.getCause() != root) {
       root = root.getCause();
     }
-    String message = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+    String message =
+        root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
     return Optional.of(app + " stopped: " + message.lines().findFirst().orElse(message));
   }
 }

@@ -70,7 +70,8 @@ public final class DeadLetterHandler
   public ProcessingExceptionHandler.Response handleError(
       ErrorHandlerContext context, Record<?, ?> record, Exception exception) {
     if (record == null) {
-      LOG.error("{} failed outside any record: {}", context.processorNodeId(), exception.toString());
+      LOG.error(
+          "{} failed outside any record: {}", context.processorNodeId(), exception.toString());
       return ProcessingExceptionHandler.Response.fail();
     }
     return ProcessingExceptionHandler.Response.resume(
@@ -113,7 +114,8 @@ public final class DeadLetterHandler
   private List<ProducerRecord<byte[], byte[]>> letter(
       String reason, String stage, DeadLetters.Source source, Exception exception) {
     if (topic == null) {
-      LOG.warn("dropping {}-{}@{}: {}", source.topic(), source.partition(), source.offset(), reason);
+      LOG.warn(
+          "dropping {}-{}@{}: {}", source.topic(), source.partition(), source.offset(), reason);
       return List.of();
     }
     DeadLetter letter =

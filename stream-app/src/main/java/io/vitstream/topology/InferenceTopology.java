@@ -24,9 +24,9 @@ import org.apache.kafka.streams.Topology;
  * </pre>
  *
  * Records that are not ImageEvents never reach {@code decode}: the deserialization handler ({@link
- * DeadLetterHandler}) sends them to the dead-letter topic. Every sink checks a record's size against
- * {@link InferenceSettings#maxRecordBytes()} before it is sent, so that a record too large for its
- * topic becomes a dead letter instead of an aborted transaction.
+ * DeadLetterHandler}) sends them to the dead-letter topic. Every sink checks a record's size
+ * against {@link InferenceSettings#maxRecordBytes()} before it is sent, so that a record too large
+ * for its topic becomes a dead letter instead of an aborted transaction.
  */
 public final class InferenceTopology {
   public static final String SOURCE = "images-source";
@@ -67,9 +67,7 @@ public final class InferenceTopology {
     t.addSource(
         SOURCE, new StringDeserializer(), ReceivedImage.deserializer(images), topics.images());
     t.addProcessor(
-        DECODE,
-        () -> new DecodeProcessor(decoder, letters, PREPROCESS, DEAD_LETTERS_SINK),
-        SOURCE);
+        DECODE, () -> new DecodeProcessor(decoder, letters, PREPROCESS, DEAD_LETTERS_SINK), SOURCE);
     t.addProcessor(PREPROCESS, () -> new PreprocessProcessor(model), DECODE);
     t.addProcessor(
         BATCH,

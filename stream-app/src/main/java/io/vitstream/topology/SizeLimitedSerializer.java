@@ -34,7 +34,12 @@ final class SizeLimitedSerializer<T> implements Serializer<T> {
   private byte[] check(String topic, byte[] bytes) {
     if (bytes != null && bytes.length > maxBytes) {
       throw new DeadLetterHandler.TooLargeException(
-          "record of " + bytes.length + " bytes exceeds the " + maxBytes + "-byte limit of " + topic);
+          "record of "
+              + bytes.length
+              + " bytes exceeds the "
+              + maxBytes
+              + "-byte limit of "
+              + topic);
     }
     return bytes;
   }

@@ -127,6 +127,54 @@ class InferenceServiceIT {
   }
 
   @Test
+  void shouldDeadLetterATenMegabyteImageAndPredictEveryImageBehindIt(@TempDir Path state)
+      throws Exception {
+    // Given the service running exactly-once, with the default 8 MiB image limit
+    AppConfig c = config("it-poison", state, 16, 20);
+    try (InferenceService service = new InferenceService(c, model)) {
+      service.start();
+      service.awaitRunning(Duration.ofSeconds(60));
+
+      // When a 10 MB image arrives, then 10 good ones
+      byte[] huge =
+          new SingleObjectAvroSerde<>(ImageEvent.class)
+              .encode(TestImages.encoded("huge", new byte[10_000_000]));
+      String images = c.inference().topics().images();
+      Clients.publishRaw(kafka.bootstrapServers(), images, "huge", huge);
+      Clients.publish(kafka.bootstrapServers(), images, images("p", 10));
+
+      // Then every good image is predicted exactly once
+      var out =
+          Clients.readCommitted(
+              kafka.bootstrapServers(),
+              c.inference().topics().predictions(),
+              PREDICTIONS.deserializer(),
+              10,
+              Duration.ofSeconds(1),
+              Duration.ofSeconds(60));
+      assertExactlyOnce(out, 10);
+
+      // And the huge one is a small dead letter carrying its size and digest
+      var letters =
+          Clients.readCommitted(
+              kafka.bootstrapServers(),
+              c.inference().topics().deadLetters(),
+              DEAD_LETTERS.deserializer(),
+              1,
+              Duration.ofMillis(500),
+              Duration.ofSeconds(30));
+      assertThat(letters).hasSize(1);
+      DeadLetter l = letters.get(0).value();
+      assertThat(l.getStage()).isEqualTo("decode");
+      assertThat(l.getOriginalSize()).isEqualTo(huge.length);
+      assertThat(l.getOriginalValue().remaining()).isEqualTo(c.inference().deadLetterValueBytes());
+      assertThat(l.getOriginalSha256()).isEqualTo(io.vitstream.store.Sha256.hex(huge));
+      assertThat(service.state()).isEqualTo(KafkaStreams.State.RUNNING);
+      assertThat(service.failure()).isEmpty();
+    }
+  }
+
+  @Test
   void shouldLoseAndDuplicateNothingWhenStoppedWithImagesBuffered(
       @TempDir Path state1, @TempDir Path state2) throws Exception {
     // Given an instance holding 10 images in its buffer (batch 64, delay 10 min)

@@ -1,6 +1,7 @@
 package io.vitstream.testing;
 
 import io.vitstream.avro.ImageEvent;
+import io.vitstream.kafka.EmbeddedKafka;
 import io.vitstream.serde.SingleObjectAvroSerde;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -50,12 +51,16 @@ public final class Clients {
     }
   }
 
-  /** Sends raw bytes. */
+  /** Sends raw bytes, up to the embedded broker's message limit. */
   public static void publishRaw(String bootstrap, String topic, String key, byte[] value)
       throws ExecutionException, InterruptedException {
     try (var producer =
         new KafkaProducer<>(
-            Map.<String, Object>of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap),
+            Map.<String, Object>of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrap,
+                ProducerConfig.MAX_REQUEST_SIZE_CONFIG,
+                EmbeddedKafka.MAX_MESSAGE_BYTES),
             new StringSerializer(),
             new ByteArraySerializer())) {
       producer.send(new ProducerRecord<>(topic, key, value)).get();

@@ -346,8 +346,10 @@ class InferenceTopologyTest {
             512,
             "exactly_once_v2",
             Map.of(
-                ConfigKeys.DEAD_LETTER_VALUE_MAX_BYTES.name(), "1024",
-                "producer.max.request.size", "40000"))) {
+                ConfigKeys.DEAD_LETTER_VALUE_MAX_BYTES.name(),
+                "1024",
+                "producer.max.request.size",
+                "40000"))) {
       // Given an image whose 30,000-character id makes its prediction larger than the record limit
       String longId = "x".repeat(30_000);
       d.pipe(longId, 1);

@@ -1,0 +1,101 @@
+package io.vitstream.reliability;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code vitstream run} in a JVM of its own, on the test's classpath, as a user starts it. {@link
+ * #kill()} is a SIGKILL: no shutdown hook runs, the open transaction stays open.
+ */
+final class AppProcess implements AutoCloseable {
+  private final Process process;
+  private final CountDownLatch serving = new CountDownLatch(1);
+  private final List<String> errors = new ArrayList<>();
+
+  private AppProcess(Process process) {
+    this.process = process;
+    Thread out = new Thread(() -> read(process.getInputStream(), false), "app-stdout");
+    Thread err = new Thread(() -> read(process.getErrorStream(), true), "app-stderr");
+    out.setDaemon(true);
+    err.setDaemon(true);
+    out.start();
+    err.start();
+  }
+
+  /** Starts {@code vitstream run --config FILE}, serving the store's promoted model. */
+  static AppProcess run(Path config) throws IOException {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    List<String> cmd =
+        List.of(
+            java,
+            "-Xmx1g",
+            "-Dai.djl.offline=true",
+            "-Dai.djl.pytorch.graph_optimizer=false",
+            "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
+            "-Dvitstream.home=" + System.getProperty("vitstream.repo.dir", ".."),
+            "-cp",
+            System.getProperty("java.class.path"),
+            "io.vitstream.cli.Main",
+            "run",
+            "--config",
+            config.toString());
+    return new AppProcess(new ProcessBuilder(cmd).start());
+  }
+
+  private void read(java.io.InputStream in, boolean isErr) {
+    try (var r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+      for (String line = r.readLine(); line != null; line = r.readLine()) {
+        if (line.startsWith("run: serving")) {
+          serving.countDown();
+        }
+        if (isErr && line.startsWith("vitstream:")) {
+          synchronized (errors) {
+            errors.add(line);
+          }
+        }
+      }
+    } catch (IOException e) {
+      // the process died: nothing more to read
+    }
+  }
+
+  /** Waits until the app says it serves; false on timeout or death. */
+  boolean awaitServing(Duration timeout) throws InterruptedException {
+    return serving.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /** The {@code vitstream:} lines the app printed on stderr. */
+  List<String> errors() {
+    synchronized (errors) {
+      return List.copyOf(errors);
+    }
+  }
+
+  boolean isAlive() {
+    return process.isAlive();
+  }
+
+  /** SIGKILL, and waits for the process to be gone. */
+  void kill() throws InterruptedException {
+    process.destroyForcibly();
+    process.waitFor(30, TimeUnit.SECONDS);
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    if (process.isAlive()) {
+      process.destroy();
+      if (!process.waitFor(30, TimeUnit.SECONDS)) {
+        kill();
+      }
+    }
+  }
+}
