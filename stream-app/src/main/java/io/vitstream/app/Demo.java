@@ -83,8 +83,10 @@ public final class Demo {
         assignAll(consumer, c.inference().topics().predictions());
         Thread reader = reader(consumer, got, images.size(), timeout);
         long start = System.currentTimeMillis();
-        new ImagePublisher(c.clientConfig(), c.inference().topics().images(), 0)
-            .publish(images, progress);
+        String topic = c.inference().topics().images();
+        new ImagePublisher(c.clientConfig(), topic, 0, ImagePublisher.DEFAULT_DELIVERY_TIMEOUT)
+            .publish(images, progress)
+            .requireComplete(topic);
         published = start;
         reader.join(timeout.toMillis() + 5_000);
         lastArrival = got.values().stream().mapToLong(Received::receivedAtMs).max().orElse(start);

@@ -188,8 +188,13 @@ public final class DriftDemo {
         Watcher watcher = new Watcher(c, o, images, events, seen);
         Thread reader = new Thread(watcher, "drift-demo-reader");
         reader.start();
-        new ImagePublisher(c.clientConfig(), topics.images(), o.ratePerSecond())
-            .publish(images, n -> {});
+        new ImagePublisher(
+                c.clientConfig(),
+                topics.images(),
+                o.ratePerSecond(),
+                ImagePublisher.DEFAULT_DELIVERY_TIMEOUT)
+            .publish(images, n -> {})
+            .requireComplete(topics.images());
         reader.join(o.timeout().toMillis() + 10_000);
         watcher.stop = true;
         reader.join(5_000);

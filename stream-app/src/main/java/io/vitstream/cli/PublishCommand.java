@@ -5,8 +5,10 @@ import io.vitstream.publish.FashionMnistSource;
 import io.vitstream.publish.FileImageSource;
 import io.vitstream.publish.ImagePublisher;
 import io.vitstream.publish.ImageSource;
+import io.vitstream.publish.PublishResult;
 import io.vitstream.publish.SourceImage;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -45,6 +47,15 @@ final class PublishCommand implements Callable<Integer> {
   @Option(names = "--topic", description = "Topic (default: the config's topic.images)")
   String topic;
 
+  @Option(
+      names = "--delivery-timeout",
+      paramLabel = "SECONDS",
+      defaultValue = "120",
+      description =
+          "How long each image may take to be acknowledged, retries and the wait for the broker"
+              + " included (delivery.timeout.ms and max.block.ms; default %s)")
+  long deliveryTimeoutSeconds;
+
   @Option(names = "--no-progress", description = "No progress bar")
   boolean noProgress;
 
@@ -60,9 +71,17 @@ final class PublishCommand implements Callable<Integer> {
     List<SourceImage> images = source.read(limit);
     String target = topic != null ? topic : config.inference().topics().images();
     var progress = new Progress(spec.commandLine().getErr(), images.size());
-    new ImagePublisher(config.clientConfig(), target, rate)
-        .publish(images, noProgress ? n -> {} : progress::update);
-    spec.commandLine().getOut().printf("published %d images to %s%n", images.size(), target);
-    return 0;
+    PublishResult result =
+        new ImagePublisher(
+                config.clientConfig(), target, rate, Duration.ofSeconds(deliveryTimeoutSeconds))
+            .publish(images, noProgress ? n -> {} : progress::update);
+    spec.commandLine()
+        .getOut()
+        .printf(
+            "published %d/%d images to %s%n", result.acknowledged(), result.attempted(), target);
+    for (PublishResult.Failure f : result.failures()) {
+      spec.commandLine().getErr().printf("failed %d: %s%n", f.count(), f.describe());
+    }
+    return result.complete() ? 0 : 1;
   }
 }
