@@ -25,6 +25,10 @@ final class ManifestCheck {
             + " classes");
     var p = m.preprocessing();
     require(
+        p.std().stream().allMatch(v -> v > 0 && Float.isFinite(v))
+            && p.mean().stream().allMatch(Float::isFinite),
+        refusal + "has a preprocessing std that is not positive, or a mean that is not finite");
+    require(
         p.size() == m.vit().imageSize() && p.channels() == m.vit().channels(),
         refusal
             + "preprocesses to "

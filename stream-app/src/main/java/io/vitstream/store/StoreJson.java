@@ -53,7 +53,7 @@ final class StoreJson {
     }
     String message = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
     if (root instanceof NullPointerException) {
-      message = "a required field is missing";
+      message = "a required field is missing: " + message;
     }
     return message.lines().findFirst().orElse(message);
   }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
+import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.vitstream.checkpoint.SafeTensors;
@@ -161,6 +162,19 @@ class ModelFaultTest {
               Files.writeString(dir.resolve(MANIFEST), text.substring(0, text.length() / 2));
             },
             "2/" + MANIFEST + " is not a valid ModelManifest"),
+        fault(
+            "a manifest without labels",
+            manifest(m -> m.remove("labels")),
+            "2/" + MANIFEST + " is not a valid ModelManifest: a required field is missing: labels"),
+        fault(
+            "a manifest whose preprocessing has no std",
+            manifest(m -> m.getAsJsonObject("preprocessing").add("std", new JsonArray())),
+            "2/" + MANIFEST + " is not a valid ModelManifest: mean and std need one value per"),
+        fault(
+            "a manifest whose preprocessing std is zero",
+            manifest(
+                m -> m.getAsJsonObject("preprocessing").add("std", JsonParser.parseString("[0]"))),
+            "2/" + MANIFEST + " has a preprocessing std that is not positive"),
         fault(
             "a manifest with fewer labels than classes",
             manifest(m -> m.getAsJsonArray("labels").remove(9)),
