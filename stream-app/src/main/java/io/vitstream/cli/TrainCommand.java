@@ -167,7 +167,11 @@ final class TrainCommand implements Callable<Integer> {
     if (config.batchSize() > train.count()) {
       throw new ParameterException(
           spec.commandLine(),
-          "--batch-size " + batchSize + " is larger than the " + train.count() + " training images");
+          "--batch-size "
+              + batchSize
+              + " is larger than the "
+              + train.count()
+              + " training images");
     }
     Preprocessing preprocessing = Preprocessing.fashionMnist();
     Djl.setIntraOpThreads(threads);

@@ -21,7 +21,11 @@ final class ManifestCheck {
     int classes = m.vit().numClasses();
     require(
         m.labels().size() == classes,
-        refusal + "lists " + m.labels().size() + " labels but its geometry has " + classes
+        refusal
+            + "lists "
+            + m.labels().size()
+            + " labels but its geometry has "
+            + classes
             + " classes");
     var p = m.preprocessing();
     require(

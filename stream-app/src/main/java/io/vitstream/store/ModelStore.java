@@ -141,7 +141,8 @@ public final class ModelStore {
    */
   public LoadedModel load(String name, OptionalInt version, Device device, Precision precision) {
     int v = resolve(name, version);
-    ModelManifest manifest = readManifest(name, v, "refusing to load model " + name + ":" + v + ": ");
+    ModelManifest manifest =
+        readManifest(name, v, "refusing to load model " + name + ":" + v + ": ");
     ManifestCheck.ofVersion(versionDir(name, v).resolve(MANIFEST), name, v, manifest);
     Path weights = versionDir(name, v).resolve(Checkpoints.WEIGHTS);
     VitModel model = WeightsFile.load(weights, manifest, device, precision);

@@ -51,7 +51,8 @@ final class StoreJson {
     while (root.getCause() != null && root.getCause() != root) {
       root = root.getCause();
     }
-    String message = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+    String message =
+        root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
     if (root instanceof NullPointerException) {
       message = "a required field is missing: " + message;
     }

@@ -31,11 +31,11 @@ final class WeightsFile {
 
   /**
    * Reads the file once, checks that it is complete safetensors and that its sha256 is the
-   * manifest's, and only then builds the model from those same bytes, after checking every
-   * tensor's name and shape against the manifest's geometry. On failure nothing stays allocated.
+   * manifest's, and only then builds the model from those same bytes, after checking every tensor's
+   * name and shape against the manifest's geometry. On failure nothing stays allocated.
    *
-   * @throws StoreException for a missing, truncated, corrupt or tampered file, or one that does
-   *     not fit the manifest; the message names the model, the file and the fault in one line
+   * @throws StoreException for a missing, truncated, corrupt or tampered file, or one that does not
+   *     fit the manifest; the message names the model, the file and the fault in one line
    */
   static VitModel load(Path file, ModelManifest manifest, Device device, Precision precision) {
     String refusal = "refusing to load model " + manifest.name() + ":" + manifest.version() + ": ";

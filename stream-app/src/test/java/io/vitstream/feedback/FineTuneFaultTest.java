@@ -30,8 +30,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * A fine-tuning run that cannot train ends REJECTED with the reason, and the champion keeps serving:
- * the event, applied to a listener, swaps nothing.
+ * A fine-tuning run that cannot train ends REJECTED with the reason, and the champion keeps
+ * serving: the event, applied to a listener, swaps nothing.
  */
 class FineTuneFaultTest {
   private static final String NAME = "fm";
@@ -67,8 +67,8 @@ class FineTuneFaultTest {
         "1e-3 | 512 | training aborted: 64 training images do not fill one batch of 512"
       })
   @Timeout(60)
-  void shouldRejectARunThatCannotTrainAndKeepTheChampionServing(
-      float lr, int batch, String reason) throws Exception {
+  void shouldRejectARunThatCannotTrainAndKeepTheChampionServing(float lr, int batch, String reason)
+      throws Exception {
     // Given a job whose recipe cannot train on 64 feedback images
     TrainingConfig recipe =
         TrainingConfig.fineTuning().epochs(2).batchSize(batch).learningRate(lr).build();
@@ -85,8 +85,7 @@ class FineTuneFaultTest {
             events::add)) {
       // When a run is submitted
       out =
-          job.submit(new FineTuneRequest(images(64, 3), images(0, 4), images(32, 5), "test"))
-              .get();
+          job.submit(new FineTuneRequest(images(64, 3), images(0, 4), images(32, 5), "test")).get();
     }
 
     // Then it ends REJECTED with a one-line reason, and the store is unchanged

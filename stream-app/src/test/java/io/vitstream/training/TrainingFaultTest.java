@@ -22,7 +22,9 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** Runs that cannot train stop in one line: a loss that is not finite, or a batch that is absurd. */
+/**
+ * Runs that cannot train stop in one line: a loss that is not finite, or a batch that is absurd.
+ */
 class TrainingFaultTest {
   private static final LabeledImages IMAGES = randomImages(128, 3);
 
