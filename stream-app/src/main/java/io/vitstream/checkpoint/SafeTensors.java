@@ -20,7 +20,9 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -43,32 +45,86 @@ public final class SafeTensors {
    */
   public static Map<String, NDArray> read(Path file, NDManager manager) {
     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-      long size = ch.size();
-      if (size < 8) {
-        throw bad(file, "file is too short for a safetensors header");
-      }
-      ByteBuffer len = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
-      ch.read(len, 0);
-      long headerLen = len.flip().getLong();
-      if (headerLen <= 0 || headerLen > MAX_HEADER || 8 + headerLen > size) {
-        throw bad(file, "header length " + headerLen + " does not fit a file of " + size + " B");
-      }
-      ByteBuffer header = ByteBuffer.allocate((int) headerLen);
-      ch.read(header, 8);
-      JsonObject json = parseHeader(file, new String(header.array(), StandardCharsets.UTF_8));
-      long dataStart = 8 + headerLen;
-      Map<String, NDArray> out = new LinkedHashMap<>();
-      for (Map.Entry<String, JsonElement> e : json.entrySet()) {
-        if (!e.getKey().equals("__metadata__")) {
-          out.put(e.getKey(), readTensor(file, ch, dataStart, e.getKey(), e.getValue(), manager));
-        }
-      }
-      return out;
+      return tensors(file, new Bytes.Mapped(ch), manager);
     } catch (NoSuchFileException e) {
       throw new CheckpointException("missing file " + file);
     } catch (IOException e) {
       throw new CheckpointException("cannot read " + file + ": " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * Checks that {@code bytes}, the content of {@code file}, are a complete safetensors file: a
+   * header that parses, and every tensor's dtype, shape and byte range inside the data. Nothing is
+   * allocated.
+   *
+   * @throws CheckpointException naming the file and what is wrong with it
+   */
+  public static void check(Path file, byte[] bytes) {
+    header(file, new Bytes.InMemory(bytes));
+  }
+
+  /**
+   * Reads every tensor of {@code bytes}, the content of {@code file}, into {@code manager}.
+   *
+   * @throws CheckpointException naming the file and what is wrong with it
+   */
+  public static Map<String, NDArray> decode(Path file, byte[] bytes, NDManager manager) {
+    try {
+      return tensors(file, new Bytes.InMemory(bytes), manager);
+    } catch (IOException e) {
+      throw new IllegalStateException("reading a byte array cannot fail", e);
+    }
+  }
+
+  private static Map<String, NDArray> tensors(Path file, Bytes bytes, NDManager manager)
+      throws IOException {
+    Map<String, NDArray> out = new LinkedHashMap<>();
+    for (TensorSpec t : header(file, bytes)) {
+      ByteBuffer raw = bytes.slice(t.begin(), t.end() - t.begin());
+      NDArray array =
+          switch (t.dtype()) {
+            case "F32" -> manager.create(raw, t.shape(), DataType.FLOAT32);
+            case "F16" -> manager.create(raw, t.shape(), DataType.FLOAT16);
+            case "F64" ->
+                manager.create(raw, t.shape(), DataType.FLOAT64).toType(DataType.FLOAT32, false);
+            default -> manager.create(bf16ToF32(raw), t.shape(), DataType.FLOAT32);
+          };
+      array.setName(t.name());
+      out.put(t.name(), array);
+    }
+    return out;
+  }
+
+  /** The tensors the header lists, in file order, each checked against the data's size. */
+  private static List<TensorSpec> header(Path file, Bytes bytes) {
+    long size;
+    long headerLen;
+    String text;
+    try {
+      size = bytes.size();
+      if (size < 8) {
+        throw bad(file, "file is too short for a safetensors header");
+      }
+      headerLen = bytes.slice(0, 8).getLong();
+      if (headerLen <= 0 || headerLen > MAX_HEADER || 8 + headerLen > size) {
+        throw bad(file, "header length " + headerLen + " does not fit a file of " + size + " B");
+      }
+      ByteBuffer header = bytes.slice(8, headerLen);
+      byte[] json = new byte[header.remaining()];
+      header.get(json);
+      text = new String(json, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new CheckpointException("cannot read " + file + ": " + e.getMessage(), e);
+    }
+    long dataStart = 8 + headerLen;
+    List<TensorSpec> specs = new ArrayList<>();
+    for (Map.Entry<String, JsonElement> e : parseHeader(file, text).entrySet()) {
+      if (!e.getKey().equals("__metadata__")) {
+        specs.add(spec(file, dataStart, size, e.getKey(), e.getValue()));
+      }
+    }
+    return specs;
   }
 
   private static JsonObject parseHeader(Path file, String text) {
@@ -79,9 +135,9 @@ public final class SafeTensors {
     }
   }
 
-  private static NDArray readTensor(
-      Path file, FileChannel ch, long dataStart, String name, JsonElement spec, NDManager manager)
-      throws IOException {
+  /** A tensor's header entry, its offsets made absolute and checked against the file's size. */
+  private static TensorSpec spec(
+      Path file, long dataStart, long fileSize, String name, JsonElement spec) {
     String dtype;
     long[] dims;
     long begin;
@@ -97,22 +153,49 @@ public final class SafeTensors {
     }
     Shape shape = new Shape(dims);
     int width = elementBytes(file, name, dtype);
-    if (end - begin != shape.size() * width || begin < 0 || dataStart + end > ch.size()) {
+    if (end - begin != shape.size() * width || begin < 0 || dataStart + end > fileSize) {
       throw bad(file, "tensor " + name + " " + shape + " has a bad or truncated byte range");
     }
-    ByteBuffer raw =
-        ch.map(FileChannel.MapMode.READ_ONLY, dataStart + begin, end - begin)
+    return new TensorSpec(name, dtype, shape, dataStart + begin, dataStart + end);
+  }
+
+  /** One tensor of the header; {@code begin} and {@code end} are absolute file offsets. */
+  private record TensorSpec(String name, String dtype, Shape shape, long begin, long end) {}
+
+  /** The file's bytes, memory-mapped one tensor at a time or already in memory. */
+  private interface Bytes {
+    long size() throws IOException;
+
+    /** {@code length} bytes from {@code offset}, little-endian. */
+    ByteBuffer slice(long offset, long length) throws IOException;
+
+    record Mapped(FileChannel channel) implements Bytes {
+      @Override
+      public long size() throws IOException {
+        return channel.size();
+      }
+
+      @Override
+      public ByteBuffer slice(long offset, long length) throws IOException {
+        return channel
+            .map(FileChannel.MapMode.READ_ONLY, offset, length)
             .order(ByteOrder.LITTLE_ENDIAN);
-    NDArray array =
-        switch (dtype) {
-          case "F32" -> manager.create(raw, shape, DataType.FLOAT32);
-          case "F16" -> manager.create(raw, shape, DataType.FLOAT16);
-          case "F64" ->
-              manager.create(raw, shape, DataType.FLOAT64).toType(DataType.FLOAT32, false);
-          default -> manager.create(bf16ToF32(raw), shape, DataType.FLOAT32);
-        };
-    array.setName(name);
-    return array;
+      }
+    }
+
+    record InMemory(byte[] bytes) implements Bytes {
+      @Override
+      public long size() {
+        return bytes.length;
+      }
+
+      @Override
+      public ByteBuffer slice(long offset, long length) {
+        return ByteBuffer.wrap(bytes, (int) offset, (int) length)
+            .slice()
+            .order(ByteOrder.LITTLE_ENDIAN);
+      }
+    }
   }
 
   private static int elementBytes(Path file, String name, String dtype) {

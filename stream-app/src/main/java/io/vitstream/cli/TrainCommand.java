@@ -34,6 +34,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** {@code vitstream train}: trains a ViT on Fashion-MNIST and publishes it to the model store. */
@@ -155,15 +156,24 @@ final class TrainCommand implements Callable<Integer> {
           "--teacher-epochs must be 0 or more, got " + teacherEpochs);
     }
     Distillation.checkWeight("--distill", distill);
+    ViTConfig vit = geometry();
+    TrainingConfig config = trainingConfig();
     ModelStore modelStore = store.open();
     LabeledImages train = FashionMnist.load(dataDir, Split.TRAIN);
     LabeledImages test = FashionMnist.load(dataDir, Split.TEST);
     if (trainLimit != null) {
       train = train.limit(trainLimit);
     }
+    if (config.batchSize() > train.count()) {
+      throw new ParameterException(
+          spec.commandLine(),
+          "--batch-size "
+              + batchSize
+              + " is larger than the "
+              + train.count()
+              + " training images");
+    }
     Preprocessing preprocessing = Preprocessing.fashionMnist();
-    ViTConfig vit = geometry();
-    TrainingConfig config = trainingConfig();
     Djl.setIntraOpThreads(threads);
     Djl.setSeed(seed);
     PrintWriter out = spec.commandLine().getOut();
@@ -196,8 +206,13 @@ final class TrainCommand implements Callable<Integer> {
             teacher(teacher, config, dir.resolve("teacher"), train, test, preprocessing, out);
         trainer = trainer.distilledFrom(new Distillation(teacher, distill));
       }
-      TrainingResult result =
-          trainer.fit(model, train, test, preprocessing, Optional.of(checkpoint));
+      TrainingResult result;
+      try {
+        result = trainer.fit(model, train, test, preprocessing, Optional.of(checkpoint));
+      } catch (RuntimeException e) {
+        System.err.println(); // ends the progress bar's line: the error gets one of its own
+        throw e;
+      }
       out.printf(
           Locale.ROOT,
           "trained %d epochs in %.0f s: test accuracy %.4f%n",
@@ -294,7 +309,13 @@ final class TrainCommand implements Callable<Integer> {
         .build();
   }
 
+  /** The recipe from the options; a value out of range is a usage error, as a bad option is. */
   private TrainingConfig trainingConfig() {
+    if (batchSize < 1 || batchSize > TrainingConfig.MAX_BATCH_SIZE) {
+      throw new ParameterException(
+          spec.commandLine(),
+          "--batch-size must be in [1, " + TrainingConfig.MAX_BATCH_SIZE + "], got " + batchSize);
+    }
     TrainingConfig.Builder b =
         TrainingConfig.builder()
             .epochs(epochs)
@@ -310,6 +331,10 @@ final class TrainCommand implements Callable<Integer> {
     if (maxMinutes != null) {
       b.timeLimit(Duration.ofMillis((long) (maxMinutes * 60_000)));
     }
-    return b.build();
+    try {
+      return b.build();
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
   }
 }

@@ -3,6 +3,7 @@ package io.vitstream.store;
 import io.vitstream.image.Preprocessing;
 import io.vitstream.vit.ViTConfig;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * Everything known about one model version, stored as {@code manifest.json} next to its weights.
@@ -31,7 +32,7 @@ public record ModelManifest(
     String sha256) {
 
   public ModelManifest {
-    labels = List.copyOf(labels);
+    labels = List.copyOf(Objects.requireNonNull(labels, "labels"));
   }
 
   /**

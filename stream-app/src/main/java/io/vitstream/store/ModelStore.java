@@ -115,23 +115,35 @@ public final class ModelStore {
    * @throws StoreException when the version does not exist or its manifest is unreadable
    */
   public ModelManifest manifest(String name, int version) {
-    Path file = versionDir(name, version).resolve(MANIFEST);
-    if (!Files.isRegularFile(file)) {
+    return readManifest(name, version, "model " + name + ":" + version + ": ");
+  }
+
+  /** The manifest; a missing or broken one is reported after {@code context}. */
+  private ModelManifest readManifest(String name, int version, String context) {
+    Path dir = versionDir(name, version);
+    if (!Files.isDirectory(dir)) {
       throw new StoreException("no version " + version + " of model '" + name + "' in " + root);
     }
-    return StoreJson.read(file, ModelManifest.class);
+    try {
+      return StoreJson.read(dir.resolve(MANIFEST), ModelManifest.class);
+    } catch (StoreException e) {
+      throw new StoreException(context + e.getMessage(), e);
+    }
   }
 
   /**
    * Loads a version, after checking its weights against the manifest's sha256.
    *
    * @param version the version; empty for the promoted one
-   * @throws StoreException when the version is missing, nothing is promoted, or the weights do not
-   *     match the manifest (the model is then never built)
+   * @throws StoreException when the version is missing or incomplete, nothing is promoted, the
+   *     manifest contradicts itself, or the weights do not match the manifest (the model is then
+   *     never built, or closed again); the message is one line naming the file and the fault
    */
   public LoadedModel load(String name, OptionalInt version, Device device, Precision precision) {
     int v = resolve(name, version);
-    ModelManifest manifest = manifest(name, v);
+    ModelManifest manifest =
+        readManifest(name, v, "refusing to load model " + name + ":" + v + ": ");
+    ManifestCheck.ofVersion(versionDir(name, v).resolve(MANIFEST), name, v, manifest);
     Path weights = versionDir(name, v).resolve(Checkpoints.WEIGHTS);
     VitModel model = WeightsFile.load(weights, manifest, device, precision);
     return new LoadedModel(model, manifest);

@@ -3,7 +3,6 @@ package io.vitstream.store;
 import com.google.gson.FieldNamingPolicy;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
-import com.google.gson.JsonParseException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -26,20 +25,38 @@ final class StoreJson {
   private StoreJson() {}
 
   static <T> T read(Path file, Class<T> type) {
+    T value;
     try {
-      T value = GSON.fromJson(Files.readString(file, StandardCharsets.UTF_8), type);
-      if (value == null) {
-        throw new StoreException(file + " is empty");
-      }
-      return value;
+      value = GSON.fromJson(Files.readString(file, StandardCharsets.UTF_8), type);
     } catch (NoSuchFileException e) {
-      throw new StoreException("missing " + file, e);
+      throw new StoreException(file + " is missing", e);
     } catch (IOException e) {
       throw new StoreException("cannot read " + file + ": " + e.getMessage(), e);
-    } catch (JsonParseException | IllegalArgumentException e) {
+    } catch (RuntimeException e) { // Gson's parse errors, or a record constructor's refusal
       throw new StoreException(
-          file + " is not a valid " + type.getSimpleName() + ": " + e.getMessage(), e);
+          file + " is not a valid " + type.getSimpleName() + ": " + reason(e), e);
     }
+    if (value == null) {
+      throw new StoreException(file + " is empty");
+    }
+    return value;
+  }
+
+  /**
+   * The innermost message: Gson wraps what a record's constructor throws in a message that lists
+   * every argument.
+   */
+  private static String reason(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    String message =
+        root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+    if (root instanceof NullPointerException) {
+      message = "a required field is missing: " + message;
+    }
+    return message.lines().findFirst().orElse(message);
   }
 
   /**

@@ -2,9 +2,10 @@ package io.vitstream.store;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
+import io.vitstream.checkpoint.CheckpointException;
 import io.vitstream.checkpoint.SafeTensors;
 import io.vitstream.runtime.Djl;
 import io.vitstream.vit.Precision;
@@ -29,28 +30,34 @@ final class WeightsFile {
   }
 
   /**
-   * Reads the file once, checks its sha256 against the manifest, and only then builds the model
-   * from those same bytes, after checking every tensor's name and shape.
+   * Reads the file once, checks that it is complete safetensors and that its sha256 is the
+   * manifest's, and only then builds the model from those same bytes, after checking every tensor's
+   * name and shape against the manifest's geometry. On failure nothing stays allocated.
    *
-   * @throws StoreException for a missing file, a checksum mismatch or a tensor that does not fit
+   * @throws StoreException for a missing, truncated, corrupt or tampered file, or one that does not
+   *     fit the manifest; the message names the model, the file and the fault in one line
    */
   static VitModel load(Path file, ModelManifest manifest, Device device, Precision precision) {
-    String ref = manifest.name() + ":" + manifest.version();
+    String refusal = "refusing to load model " + manifest.name() + ":" + manifest.version() + ": ";
     byte[] bytes;
     try {
       bytes = Files.readAllBytes(file);
     } catch (NoSuchFileException e) {
-      throw new StoreException("model " + ref + " has no weights file " + file, e);
+      throw new StoreException(refusal + "the weights file " + file + " is missing", e);
     } catch (IOException e) {
-      throw new StoreException("cannot read " + file + ": " + e.getMessage(), e);
+      throw new StoreException(refusal + "cannot read " + file + ": " + e.getMessage(), e);
+    }
+    try {
+      SafeTensors.check(file, bytes);
+    } catch (CheckpointException e) {
+      throw new StoreException(refusal + e.getMessage(), e);
     }
     String actual = Sha256.hex(bytes);
     if (!actual.equalsIgnoreCase(manifest.sha256())) {
       throw new StoreException(
-          "refusing to load model "
-              + ref
-              + ": sha256 of "
-              + file.getFileName()
+          refusal
+              + "sha256 of "
+              + file
               + " is "
               + actual
               + " but the manifest says "
@@ -59,51 +66,46 @@ final class WeightsFile {
     }
     Djl.ensureConfigured();
     try (NDManager tmp = NDManager.newBaseManager(Device.cpu())) {
-      Map<String, NDArray> tensors = decode(bytes, tmp, ref);
+      Map<String, NDArray> tensors = SafeTensors.decode(file, bytes, tmp);
       VitModel model = VitModel.create(manifest.vit(), device, precision);
       try {
-        checkTensors(model.parameters(), tensors, ref);
+        checkTensors(model.parameters(), tensors, refusal + file);
         model.setWeights(tensors);
         return model;
       } catch (RuntimeException e) {
         model.close();
         throw e;
       }
+    } catch (CheckpointException e) {
+      throw new StoreException(refusal + e.getMessage(), e);
     }
-  }
-
-  private static Map<String, NDArray> decode(byte[] bytes, NDManager manager, String ref) {
-    NDList list;
-    try {
-      list = NDList.decode(manager, bytes);
-    } catch (RuntimeException e) {
-      throw new StoreException("weights of model " + ref + " are not valid safetensors", e);
-    }
-    Map<String, NDArray> out = new LinkedHashMap<>();
-    for (NDArray a : list) {
-      out.put(a.getName(), a);
-    }
-    return out;
   }
 
   private static void checkTensors(
-      Map<String, Parameter> params, Map<String, NDArray> tensors, String ref) {
+      Map<String, Parameter> params, Map<String, NDArray> tensors, String file) {
     for (Map.Entry<String, Parameter> e : params.entrySet()) {
+      Shape expected = e.getValue().getShape();
       NDArray t = tensors.get(e.getKey());
-      if (t == null || !t.getShape().equals(e.getValue().getShape())) {
+      if (t == null || !t.getShape().equals(expected)) {
         throw new StoreException(
-            "weights of model "
-                + ref
-                + " do not fit its manifest's geometry: tensor '"
+            file
+                + " does not fit the geometry in "
+                + ModelStore.MANIFEST
+                + ": tensor '"
                 + e.getKey()
                 + "' is "
-                + (t == null ? "missing" : t.getShape() + ", expected " + e.getValue().getShape()));
+                + (t == null ? "missing" : t.getShape() + ", expected " + expected));
       }
     }
     for (String name : tensors.keySet()) {
       if (!params.containsKey(name)) {
         throw new StoreException(
-            "weights of model " + ref + " have an unknown tensor '" + name + "'");
+            file
+                + " does not fit the geometry in "
+                + ModelStore.MANIFEST
+                + ": it has tensor '"
+                + name
+                + "', which that geometry has no place for");
       }
     }
   }

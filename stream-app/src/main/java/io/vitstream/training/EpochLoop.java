@@ -62,7 +62,7 @@ final class EpochLoop {
     this.listener = listener;
     this.assembler = assembler;
     int b = config.batchSize();
-    this.stepsPerEpoch = stepsPerEpoch(assembler.count(), b);
+    this.stepsPerEpoch = config.stepsPerEpoch(assembler.count());
     this.classes = classes;
     this.imageShape = new Shape(b, 1, assembler.rows(), assembler.cols());
     this.pixels = new float[(int) imageShape.size()];
@@ -73,15 +73,6 @@ final class EpochLoop {
             SmoothedCrossEntropy.writeTarget(out, i, labels[i], classes, config.labelSmoothing());
           }
         };
-  }
-
-  /** The full batches in {@code count} images, refusing fewer than one. */
-  static int stepsPerEpoch(int count, int batchSize) {
-    if (count < batchSize) {
-      throw new IllegalArgumentException(
-          count + " training images do not fill one batch of " + batchSize);
-    }
-    return count / batchSize;
   }
 
   EpochLoop targets(TargetWriter writer) {
@@ -125,8 +116,12 @@ final class EpochLoop {
         try (GradientCollector gc = trainer.newGradientCollector()) {
           NDArray logits = trainer.forward(new NDList(x)).singletonOrThrow();
           NDArray loss = trainer.getLoss().evaluate(new NDList(y), new NDList(logits));
+          float value = loss.getFloat();
+          if (!Float.isFinite(value)) {
+            throw new NonFiniteLossException(value, epoch, s + 1);
+          }
           gc.backward(loss);
-          lossSum += loss.getFloat();
+          lossSum += value;
           predicted = logits.argMax(1).toLongArray();
         }
         updateRule.beforeStep(stepsBefore + s + 1);

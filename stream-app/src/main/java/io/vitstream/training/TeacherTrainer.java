@@ -45,7 +45,7 @@ public final class TeacherTrainer {
    */
   public double fit(
       ConvTeacher teacher, LabeledImages train, LabeledImages test, Preprocessing preprocessing) {
-    int stepsPerEpoch = EpochLoop.stepsPerEpoch(train.count(), config.batchSize());
+    int stepsPerEpoch = config.stepsPerEpoch(train.count());
     Djl.setSeed(config.seed());
     Djl.disableGradOnThisThread();
     WarmupCosineSchedule schedule = WarmupCosineSchedule.of(config, stepsPerEpoch, 0);

@@ -41,10 +41,16 @@ public record TrainingConfig(
   /** No time limit. */
   public static final Duration UNLIMITED = Duration.ofDays(3650);
 
+  /** The largest batch a run accepts: the ViT paper's 4,096, twice over. */
+  public static final int MAX_BATCH_SIZE = 8192;
+
   public TrainingConfig {
     check(optimizer != null, "optimizer must be given");
     check(epochs > 0, "epochs must be positive, got " + epochs);
     check(batchSize > 0, "batch size must be positive, got " + batchSize);
+    check(
+        batchSize <= MAX_BATCH_SIZE,
+        "batch size " + batchSize + " is beyond the cap of " + MAX_BATCH_SIZE);
     check(learningRate > 0, "learning rate must be positive, got " + learningRate);
     check(
         minLearningRate >= 0 && minLearningRate <= learningRate,
@@ -58,6 +64,18 @@ public record TrainingConfig(
         timeLimit != null && !timeLimit.isNegative() && !timeLimit.isZero(),
         "time limit must be positive");
     check(evalLimit >= 0, "eval limit must be >= 0, got " + evalLimit);
+  }
+
+  /**
+   * The full batches in {@code images} training images; the last partial batch is dropped.
+   *
+   * @throws IllegalArgumentException when the images do not fill one batch
+   */
+  public int stepsPerEpoch(int images) {
+    check(
+        images >= batchSize,
+        images + " training images do not fill one batch of " + batchSize + " (the batch size)");
+    return images / batchSize;
   }
 
   private static void check(boolean ok, String message) {

@@ -82,7 +82,7 @@ public final class VitTrainer {
       Preprocessing preprocessing,
       Optional<TrainingCheckpoint> checkpoint) {
     targets.ifPresent(t -> checkTargets(t, train, model));
-    int stepsPerEpoch = EpochLoop.stepsPerEpoch(train.count(), config.batchSize());
+    int stepsPerEpoch = config.stepsPerEpoch(train.count());
     Djl.setSeed(config.seed());
     // Outside the gradient collector no graph is recorded (the weight decay works in place).
     Djl.disableGradOnThisThread();

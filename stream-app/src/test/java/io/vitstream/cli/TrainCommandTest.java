@@ -8,8 +8,11 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class TrainCommandTest {
+  @TempDir Path dir;
 
   private static String[] tinyDistilledRun(Path dir, String... extra) {
     List<String> args =
@@ -45,7 +48,7 @@ class TrainCommandTest {
   }
 
   @Test
-  void shouldTrainATeacherThenDistilAndReuseTheTeacherOnResume(@TempDir Path dir) {
+  void shouldTrainATeacherThenDistilAndReuseTheTeacherOnResume() {
     // When a run with a teacher trains one epoch, then resumes for a second
     CliRun first = CliRun.of(tinyDistilledRun(dir, "--epochs", "1"));
     CliRun resumed = CliRun.of(tinyDistilledRun(dir, "--epochs", "2", "--resume"));
@@ -70,11 +73,52 @@ class TrainCommandTest {
   }
 
   @Test
-  void shouldRefuseABadDistillationWeightInOneLineBeforeTraining(@TempDir Path dir) {
+  void shouldRefuseABadDistillationWeightInOneLineBeforeTraining() {
     CliRun run = CliRun.of(tinyDistilledRun(dir, "--distill", "1.5"));
 
     assertThat(run.exitCode()).isNotZero();
     assertThat(run.err().strip()).isEqualTo("vitstream: --distill must be in (0, 1], got 1.5");
     assertThat(dir.resolve("ck")).doesNotExist();
+  }
+
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "0     | vitstream: --batch-size must be in [1, 8192], got 0 (see --help)",
+        "-4    | vitstream: --batch-size must be in [1, 8192], got -4 (see --help)",
+        "9000  | vitstream: --batch-size must be in [1, 8192], got 9000 (see --help)",
+        "512   | vitstream: --batch-size 512 is larger than the 256 training images (see --help)"
+      })
+  void shouldRefuseAnAbsurdBatchSizeInOneLineBeforeTraining(String batch, String error) {
+    // When a run asks for a batch size that cannot train (tinyDistilledRun limits to 256 images)
+    CliRun run = CliRun.of(with(tinyDistilledRun(dir), "--batch-size", batch));
+
+    // Then it exits with the usage code and one line, and no checkpoint or version was made
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err().strip()).isEqualTo(error);
+    assertThat(dir.resolve("ck")).doesNotExist();
+    assertThat(dir.resolve("store")).doesNotExist();
+  }
+
+  @Test
+  void shouldStopInOneLineWhenTheLossBecomesNaN() {
+    // When a run's learning rate is absurd
+    CliRun run =
+        CliRun.of(
+            with(tinyDistilledRun(dir, "--epochs", "1", "--lr", "1e30"), "--teacher-epochs", "0"));
+
+    // Then it fails with one line naming the loss, and publishes nothing
+    assertThat(run.exitCode()).isEqualTo(1);
+    assertThat(run.err().lines()).hasSize(1);
+    assertThat(run.err()).containsPattern("^vitstream: the loss is (NaN|-?Infinity) at epoch 1");
+    assertThat(ModelStore.open(dir.resolve("store")).versions("tiny")).isEmpty();
+  }
+
+  /** The arguments with {@code option}'s value replaced. */
+  private static String[] with(String[] args, String option, String value) {
+    String[] out = args.clone();
+    out[List.of(args).indexOf(option) + 1] = value;
+    return out;
   }
 }
