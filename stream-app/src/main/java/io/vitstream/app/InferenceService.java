@@ -15,12 +15,14 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.apache.kafka.streams.Topology;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,6 +52,7 @@ public final class InferenceService implements AutoCloseable {
   private final AppConfig config;
   private final ModelSlot<ServingModel> slot;
   private final Optional<ModelStore> store;
+  private final AtomicReference<Throwable> failure = new AtomicReference<>();
   private KafkaStreams streams;
   private ModelVersionListener listener;
 
@@ -129,6 +132,13 @@ public final class InferenceService implements AutoCloseable {
     }
     Topology topology = InferenceTopology.buildInferenceTopology(config.inference(), slot);
     streams = new KafkaStreams(topology, streamsProperties(config));
+    streams.setUncaughtExceptionHandler(
+        e -> {
+          // kept for throwIfFailed: a failed login, for one, ends the client here and nowhere else
+          // (Streams logs it with its stack trace)
+          failure.compareAndSet(null, e);
+          return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+        });
     streams.start();
   }
 
@@ -141,14 +151,30 @@ public final class InferenceService implements AutoCloseable {
   public void awaitRunning(Duration timeout) throws TimeoutException, InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (streams.state() != KafkaStreams.State.RUNNING) {
-      if (streams.state() == KafkaStreams.State.ERROR
-          || streams.state() == KafkaStreams.State.NOT_RUNNING) {
+      throwIfFailed();
+      if (streams.state() == KafkaStreams.State.NOT_RUNNING) {
         throw new IllegalStateException("Kafka Streams stopped: " + streams.state());
       }
       if (System.nanoTime() > deadline) {
         throw new TimeoutException("Kafka Streams not running after " + timeout);
       }
       Thread.sleep(20);
+    }
+  }
+
+  /**
+   * Returns while Kafka Streams has not failed.
+   *
+   * @throws IllegalStateException naming the error that stopped it, with that error as the cause
+   */
+  public void throwIfFailed() {
+    Throwable e = failure.get();
+    if (e != null) {
+      Throwable root = e.getCause() != null ? e.getCause() : e; // unwraps StreamsException
+      throw new IllegalStateException("Kafka Streams stopped: " + root.getMessage(), e);
+    }
+    if (state() == KafkaStreams.State.ERROR) {
+      throw new IllegalStateException("Kafka Streams stopped: ERROR");
     }
   }
 

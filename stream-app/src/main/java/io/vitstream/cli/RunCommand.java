@@ -19,6 +19,8 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = "Classify images from the images topic into the predictions topic.")
 final class RunCommand implements Callable<Integer> {
+  private static final long FAILURE_CHECK_MS = 250;
+
   @Spec picocli.CommandLine.Model.CommandSpec spec;
   @Mixin ConfigOptions options;
   @Mixin ServingOptions serving;
@@ -64,7 +66,9 @@ final class RunCommand implements Callable<Integer> {
               config.inference().topics().predictions(),
               config.bootstrapServers());
       spec.commandLine().getOut().flush();
-      stop.await();
+      while (!stop.await(FAILURE_CHECK_MS, TimeUnit.MILLISECONDS)) {
+        service.throwIfFailed(); // a dead Streams client must not leave a silent JVM behind
+      }
     } finally {
       closed.countDown();
     }
