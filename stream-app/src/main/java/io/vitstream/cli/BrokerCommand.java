@@ -19,7 +19,10 @@ import picocli.CommandLine.Spec;
 final class BrokerCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
-  @Option(names = "--port", defaultValue = "9092", description = "Client listener port (default 9092)")
+  @Option(
+      names = "--port",
+      defaultValue = "9092",
+      description = "Client listener port (default 9092)")
   int port;
 
   @Option(

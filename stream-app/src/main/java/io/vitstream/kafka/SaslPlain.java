@@ -1,5 +1,7 @@
 package io.vitstream.kafka;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.regex.Pattern;
 
@@ -45,12 +47,7 @@ public record SaslPlain(String user, String password) {
 
   /** The client login: {@code sasl.jaas.config} for this user. */
   public String clientJaasConfig() {
-    return LOGIN_MODULE
-        + " required username=\""
-        + user
-        + "\" password=\""
-        + password
-        + "\";";
+    return LOGIN_MODULE + " required username=\"" + user + "\" password=\"" + password + "\";";
   }
 
   /**
@@ -70,12 +67,13 @@ public record SaslPlain(String user, String password) {
         + "\";";
   }
 
-  /** The client settings: security.protocol, sasl.mechanism and sasl.jaas.config. */
+  /** The client settings, in this order: security.protocol, sasl.mechanism, sasl.jaas.config. */
   public Map<String, String> clientProperties() {
-    return Map.of(
-        "security.protocol", "SASL_PLAINTEXT",
-        "sasl.mechanism", "PLAIN",
-        "sasl.jaas.config", clientJaasConfig());
+    Map<String, String> m = new LinkedHashMap<>();
+    m.put("security.protocol", "SASL_PLAINTEXT");
+    m.put("sasl.mechanism", "PLAIN");
+    m.put("sasl.jaas.config", clientJaasConfig());
+    return Collections.unmodifiableMap(m);
   }
 
   /** Keeps the password out of logs and exception messages. */

@@ -97,7 +97,8 @@ class SaslIT {
       @TempDir Path dir, @TempDir Path storeDir) throws Exception {
     // Given a broker that refuses clients without a login, a config file with the right
     // credentials, and a store serving version 1
-    AppConfig c = AppConfig.load(Optional.of(configFile(dir, "sasl-ok", USER.password())), Map.of());
+    AppConfig c =
+        AppConfig.load(Optional.of(configFile(dir, "sasl-ok", USER.password())), Map.of());
     assertThat(c.clientProperties()).containsEntry("security.protocol", "SASL_PLAINTEXT");
     var topics = c.inference().topics();
     assertRefusedWithoutLogin();
@@ -158,7 +159,8 @@ class SaslIT {
 
     // When publishing
     long t0 = System.nanoTime();
-    CliRun run = CliRun.of("publish", "--config", config.toString(), "--no-progress", png.toString());
+    CliRun run =
+        CliRun.of("publish", "--config", config.toString(), "--no-progress", png.toString());
 
     // Then it fails within seconds, in one line naming the authentication failure
     assertOneLineAuthenticationFailure(run, t0);
@@ -222,7 +224,8 @@ class SaslIT {
 
   private static void assertOneLineAuthenticationFailure(CliRun run, long t0) {
     double seconds = (System.nanoTime() - t0) / 1e9;
-    System.out.printf("wrong password: exit %d after %.1f s: %s", run.exitCode(), seconds, run.err());
+    System.out.printf(
+        "wrong password: exit %d after %.1f s: %s", run.exitCode(), seconds, run.err());
     assertThat(run.exitCode()).isEqualTo(1);
     assertThat(run.err().lines().toList())
         .singleElement()

@@ -29,7 +29,8 @@ class SaslPlainTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"nocolon", ":pw", "a b:pw", "user=x:pw", "alice:", "alice:a\"b", "a:b\\c"})
+  @ValueSource(
+      strings = {"nocolon", ":pw", "a b:pw", "user=x:pw", "alice:", "alice:a\"b", "a:b\\c"})
   void shouldRefuseWhatCannotSitInAJaasConfig(String value) {
     assertThatThrownBy(() -> SaslPlain.parse(value)).isInstanceOf(IllegalArgumentException.class);
   }
