@@ -95,11 +95,16 @@ public final class FeedbackService implements AutoCloseable {
 
   /** Why the loop stopped by itself, in one line, if it did. */
   public Optional<String> failure() {
-    Optional<String> reason = failure.reason();
-    if (reason.isEmpty() && streams != null && !streams.state().isRunningOrRebalancing()) {
-      return Optional.of("feedback loop stopped: Kafka Streams is " + streams.state());
-    }
-    return reason;
+    return failure.reason(streams);
+  }
+
+  /**
+   * Returns while the loop's Kafka Streams has not stopped by itself.
+   *
+   * @throws IllegalStateException saying why, with the error that stopped it as its cause
+   */
+  public void throwIfFailed() {
+    failure.throwIfFailed(streams);
   }
 
   /** The Streams state, or NOT_RUNNING before start. */

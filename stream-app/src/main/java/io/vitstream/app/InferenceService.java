@@ -174,8 +174,8 @@ public final class InferenceService implements AutoCloseable {
   public void awaitRunning(Duration timeout) throws TimeoutException, InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (streams.state() != KafkaStreams.State.RUNNING) {
-      if (streams.state() == KafkaStreams.State.ERROR
-          || streams.state() == KafkaStreams.State.NOT_RUNNING) {
+      throwIfFailed();
+      if (streams.state() == KafkaStreams.State.NOT_RUNNING) {
         throw new IllegalStateException("Kafka Streams stopped: " + streams.state());
       }
       if (System.nanoTime() > deadline) {
@@ -215,11 +215,17 @@ public final class InferenceService implements AutoCloseable {
    * or a state in which it no longer processes.
    */
   public Optional<String> failure() {
-    Optional<String> reason = failure.reason();
-    if (reason.isEmpty() && streams != null && !streams.state().isRunningOrRebalancing()) {
-      return Optional.of("inference stopped: Kafka Streams is " + streams.state());
-    }
-    return reason;
+    return failure.reason(streams);
+  }
+
+  /**
+   * Returns while Kafka Streams has not stopped by itself.
+   *
+   * @throws IllegalStateException with {@link #failure()} as its message and the error that stopped
+   *     Streams as its cause (e.g. a failed login)
+   */
+  public void throwIfFailed() {
+    failure.throwIfFailed(streams);
   }
 
   /** The Streams state, or NOT_RUNNING before start. */

@@ -1,6 +1,7 @@
 package io.vitstream.app;
 
 import java.util.Optional;
+import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,18 +29,32 @@ final class StreamsFailure implements StreamsUncaughtExceptionHandler {
     return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
   }
 
-  /** The error, once a stream thread has died of one. */
-  Optional<String> reason() {
+  /**
+   * Why {@code streams} stopped by itself, in one line: the error a stream thread died of, or a
+   * state in which it no longer processes; empty while it runs (or before it started).
+   */
+  Optional<String> reason(KafkaStreams streams) {
     Throwable f = failure;
-    if (f == null) {
-      return Optional.empty();
+    if (f != null) {
+      Throwable root = f;
+      while (root.getCause() != null && root.getCause() != root) {
+        root = root.getCause();
+      }
+      String message =
+          root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+      return Optional.of(app + " stopped: " + message.lines().findFirst().orElse(message));
     }
-    Throwable root = f;
-    while (root.getCause() != null && root.getCause() != root) {
-      root = root.getCause();
+    if (streams != null && !streams.state().isRunningOrRebalancing()) {
+      return Optional.of(app + " stopped: Kafka Streams is " + streams.state());
     }
-    String message =
-        root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
-    return Optional.of(app + " stopped: " + message.lines().findFirst().orElse(message));
+    return Optional.empty();
+  }
+
+  /** Throws {@link #reason} as an IllegalStateException caused by the error, if there is one. */
+  void throwIfFailed(KafkaStreams streams) {
+    Optional<String> reason = reason(streams);
+    if (reason.isPresent()) {
+      throw new IllegalStateException(reason.get(), failure);
+    }
   }
 }

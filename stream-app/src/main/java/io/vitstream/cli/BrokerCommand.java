@@ -1,10 +1,12 @@
 package io.vitstream.cli;
 
 import io.vitstream.kafka.EmbeddedKafka;
+import io.vitstream.kafka.SaslPlain;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -17,7 +19,10 @@ import picocli.CommandLine.Spec;
 final class BrokerCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
-  @Option(names = "--port", defaultValue = "9092", description = "PLAINTEXT port (default 9092)")
+  @Option(
+      names = "--port",
+      defaultValue = "9092",
+      description = "Client listener port (default 9092)")
   int port;
 
   @Option(
@@ -26,10 +31,20 @@ final class BrokerCommand implements Callable<Integer> {
       description = "Logs and metadata, kept across restarts (default ./kafka-data)")
   Path dataDir;
 
+  @Option(
+      names = "--sasl-plain",
+      paramLabel = "USER:PASSWORD",
+      converter = SaslPlainConverter.class,
+      description =
+          "Listen with SASL_PLAINTEXT and accept this SASL/PLAIN user only (a local trial of"
+              + " security settings; the password is stored in DIR/server.properties)")
+  SaslPlain sasl;
+
   @Override
   public Integer call() throws InterruptedException {
     long t0 = System.nanoTime();
-    EmbeddedKafka kafka = EmbeddedKafka.at(port, dataDir).start();
+    EmbeddedKafka broker = EmbeddedKafka.at(port, dataDir);
+    EmbeddedKafka kafka = (sasl == null ? broker : broker.withSaslPlain(sasl)).start();
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(
@@ -47,8 +62,30 @@ final class BrokerCommand implements Callable<Integer> {
             kafka.bootstrapServers(),
             dataDir.toAbsolutePath(),
             (System.nanoTime() - t0) / 1e9);
+    if (sasl != null) {
+      spec.commandLine()
+          .getOut()
+          .printf(
+              "broker: SASL_PLAINTEXT, SASL/PLAIN user %s; clients need in their --config file:%n",
+              sasl.user());
+      kafka
+          .clientProperties()
+          .forEach((k, v) -> spec.commandLine().getOut().printf("  %s=%s%n", k, v));
+    }
     spec.commandLine().getOut().flush();
     stopped.await();
     return 0;
+  }
+
+  /** Turns a bad {@code USER:PASSWORD} into picocli's one-line parameter error. */
+  static final class SaslPlainConverter implements CommandLine.ITypeConverter<SaslPlain> {
+    @Override
+    public SaslPlain convert(String value) {
+      try {
+        return SaslPlain.parse(value);
+      } catch (IllegalArgumentException e) {
+        throw new CommandLine.TypeConversionException(e.getMessage());
+      }
+    }
   }
 }

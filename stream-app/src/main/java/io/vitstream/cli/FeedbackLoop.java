@@ -79,9 +79,11 @@ final class FeedbackLoop implements AutoCloseable {
     return service != null;
   }
 
-  /** Why the loop stopped by itself, in one line, if it did. */
-  Optional<String> failure() {
-    return service == null ? Optional.empty() : service.failure();
+  /** Returns while the loop runs or is off; throws, saying why, once it stopped by itself. */
+  void throwIfFailed() {
+    if (service != null) {
+      service.throwIfFailed();
+    }
   }
 
   @Override

@@ -1,6 +1,7 @@
 package io.vitstream.cli;
 
 import java.io.PrintWriter;
+import org.apache.kafka.common.errors.AuthenticationException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -48,6 +49,18 @@ public final class Main implements Runnable {
   }
 
   static String oneLine(Throwable e) {
+    for (Throwable c = e; c != null; c = c.getCause()) {
+      if (c instanceof AuthenticationException) {
+        return "Kafka authentication failed ("
+            + firstLine(c)
+            + "); check security.protocol, sasl.mechanism and sasl.jaas.config in the --config"
+            + " file";
+      }
+    }
+    return firstLine(e);
+  }
+
+  private static String firstLine(Throwable e) {
     String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     return message.lines().findFirst().orElse(message);
   }

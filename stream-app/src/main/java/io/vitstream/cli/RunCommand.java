@@ -68,13 +68,10 @@ final class RunCommand implements Callable<Integer> {
               config.bootstrapServers());
       spec.commandLine().getOut().flush();
       while (!stop.await(POLL_MS, TimeUnit.MILLISECONDS)) {
-        Optional<String> failure = service.failure().or(loop::failure);
-        if (failure.isPresent()) {
-          // a stopped client does nothing while the process looks healthy: end it, so that a
-          // supervisor restarts it
-          spec.commandLine().getErr().println("vitstream: " + failure.get());
-          return 1;
-        }
+        // a stopped client does nothing while the process looks healthy: end it (one line, exit 1)
+        // so that a supervisor restarts it
+        service.throwIfFailed();
+        loop.throwIfFailed();
       }
     } finally {
       closed.countDown();

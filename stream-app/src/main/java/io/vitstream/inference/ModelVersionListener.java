@@ -15,6 +15,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.AuthenticationException;
+import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.RecordDeserializationException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -146,7 +148,11 @@ public final class ModelVersionListener implements AutoCloseable {
         && swapTo(promoted.getAsInt());
   }
 
-  /** Positions at the end of the topic, catches up from the store, then listens on a thread. */
+  /**
+   * Positions at the end of the topic, catches up from the store, then listens on a thread.
+   *
+   * @throws AuthenticationException when the client settings cannot log in to Kafka
+   */
   public synchronized void start() {
     if (thread != null) {
       throw new IllegalStateException("already started");
@@ -163,6 +169,9 @@ public final class ModelVersionListener implements AutoCloseable {
           consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
               .map(p -> new TopicPartition(p.topic(), p.partition()))
               .toList();
+    } catch (AuthenticationException | AuthorizationException e) {
+      consumer.close();
+      throw e; // not a missing topic: the client settings are wrong
     } catch (KafkaException e) {
       partitions = List.of();
     }

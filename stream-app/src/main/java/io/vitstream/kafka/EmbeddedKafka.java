@@ -10,7 +10,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -28,6 +30,9 @@ import org.apache.kafka.common.utils.Time;
  * A single-node Kafka broker (KRaft, combined broker and controller) running inside this JVM. It
  * formats its data directory on first use, starts, and returns from {@link #start()} only once the
  * broker answers {@code describeCluster}.
+ *
+ * <p>The client listener is PLAINTEXT, or SASL_PLAINTEXT with SASL/PLAIN for one user ({@link
+ * #withSaslPlain}); the controller listener stays PLAINTEXT on a port that is not advertised.
  *
  * <p>It uses Kafka's internal server classes ({@code KafkaRaftServer}, {@code StorageTool}), which
  * carry no compatibility promise; the fallback on an upgrade that breaks them is the CLI main
@@ -48,22 +53,25 @@ public final class EmbeddedKafka implements AutoCloseable {
   private final int requestedPort;
   private final Path dataDir;
   private final boolean ownsDataDir;
+  private final Optional<SaslPlain> sasl;
   private KafkaRaftServer server;
   private String bootstrapServers;
 
-  private EmbeddedKafka(int port, Path dataDir, boolean ownsDataDir) {
+  private EmbeddedKafka(int port, Path dataDir, boolean ownsDataDir, Optional<SaslPlain> sasl) {
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("port must be in [0, 65535], got " + port);
     }
     this.requestedPort = port;
     this.dataDir = dataDir;
     this.ownsDataDir = ownsDataDir;
+    this.sasl = sasl;
   }
 
   /** A broker on a free port with a temporary data directory, deleted on close. */
   public static EmbeddedKafka onFreePort() {
     try {
-      return new EmbeddedKafka(0, Files.createTempDirectory("vitstream-kafka-"), true);
+      return new EmbeddedKafka(
+          0, Files.createTempDirectory("vitstream-kafka-"), true, Optional.empty());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -76,7 +84,19 @@ public final class EmbeddedKafka implements AutoCloseable {
    * @param dataDir created if missing; may not be null
    */
   public static EmbeddedKafka at(int port, Path dataDir) {
-    return new EmbeddedKafka(port, dataDir, false);
+    return new EmbeddedKafka(port, dataDir, false, Optional.empty());
+  }
+
+  /**
+   * This broker, not yet started, with a SASL_PLAINTEXT client listener instead of PLAINTEXT: it
+   * accepts SASL/PLAIN logins of {@code user} only, and brokers talk to each other as that user.
+   * Clients need {@link #clientProperties()}.
+   */
+  public EmbeddedKafka withSaslPlain(SaslPlain user) {
+    if (server != null) {
+      throw new IllegalStateException("already started");
+    }
+    return new EmbeddedKafka(requestedPort, dataDir, ownsDataDir, Optional.of(user));
   }
 
   /**
@@ -94,7 +114,7 @@ public final class EmbeddedKafka implements AutoCloseable {
       int controllerPort = freePort();
       Path logs = dataDir.resolve("logs");
       Files.createDirectories(logs);
-      Properties props = serverProperties(port, controllerPort, logs);
+      Properties props = serverProperties(port, controllerPort, logs, sasl);
       Path cfg = dataDir.resolve("server.properties");
       try (OutputStream out = Files.newOutputStream(cfg)) {
         props.store(out, "vitstream embedded broker");
@@ -116,7 +136,7 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
   }
 
-  /** {@code host:port} of the PLAINTEXT listener. */
+  /** {@code host:port} of the client listener (PLAINTEXT or SASL_PLAINTEXT). */
   public String bootstrapServers() {
     if (bootstrapServers == null) {
       throw new IllegalStateException("not started");
@@ -124,12 +144,22 @@ public final class EmbeddedKafka implements AutoCloseable {
     return bootstrapServers;
   }
 
+  /**
+   * What a client needs besides {@code bootstrap.servers}: nothing for PLAINTEXT, the SASL login
+   * for SASL_PLAINTEXT.
+   */
+  public Map<String, String> clientProperties() {
+    return sasl.map(SaslPlain::clientProperties).orElse(Map.of());
+  }
+
   /** The directory that holds the broker's logs and metadata. */
   public Path dataDir() {
     return dataDir;
   }
 
-  static Properties serverProperties(int port, int controllerPort, Path logs) {
+  static Properties serverProperties(
+      int port, int controllerPort, Path logs, Optional<SaslPlain> sasl) {
+    String listener = sasl.isPresent() ? "SASL_PLAINTEXT" : "PLAINTEXT";
     Properties p = new Properties();
     p.putAll(
         Map.ofEntries(
@@ -138,11 +168,13 @@ public final class EmbeddedKafka implements AutoCloseable {
             Map.entry("controller.quorum.voters", "1@localhost:" + controllerPort),
             Map.entry(
                 "listeners",
-                "PLAINTEXT://localhost:" + port + ",CONTROLLER://localhost:" + controllerPort),
-            Map.entry("advertised.listeners", "PLAINTEXT://localhost:" + port),
+                listener + "://localhost:" + port + ",CONTROLLER://localhost:" + controllerPort),
+            Map.entry("advertised.listeners", listener + "://localhost:" + port),
             Map.entry("controller.listener.names", "CONTROLLER"),
-            Map.entry("inter.broker.listener.name", "PLAINTEXT"),
-            Map.entry("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT"),
+            Map.entry("inter.broker.listener.name", listener),
+            Map.entry(
+                "listener.security.protocol.map",
+                listener + ":" + listener + ",CONTROLLER:PLAINTEXT"),
             Map.entry("log.dirs", logs.toAbsolutePath().toString()),
             Map.entry("offsets.topic.replication.factor", "1"),
             Map.entry("offsets.topic.num.partitions", "1"),
@@ -154,6 +186,12 @@ public final class EmbeddedKafka implements AutoCloseable {
             Map.entry("group.initial.rebalance.delay.ms", "0"),
             Map.entry("message.max.bytes", Integer.toString(MAX_MESSAGE_BYTES)),
             Map.entry("replica.fetch.max.bytes", Integer.toString(MAX_MESSAGE_BYTES))));
+    sasl.ifPresent(
+        user -> {
+          p.put("sasl.enabled.mechanisms", "PLAIN");
+          p.put("sasl.mechanism.inter.broker.protocol", "PLAIN");
+          p.put("listener.name.sasl_plaintext.plain.sasl.jaas.config", user.brokerJaasConfig());
+        });
     return p;
   }
 
@@ -176,11 +214,10 @@ public final class EmbeddedKafka implements AutoCloseable {
   }
 
   private void awaitReady() {
-    Map<String, Object> cfg =
-        Map.of(
-            AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-            AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5000,
-            AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10000);
+    Map<String, Object> cfg = new HashMap<>(clientProperties());
+    cfg.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    cfg.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5000);
+    cfg.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10000);
     long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
     try (Admin admin = Admin.create(cfg)) {
       while (true) {

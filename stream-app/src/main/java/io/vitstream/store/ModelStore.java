@@ -303,9 +303,14 @@ public final class ModelStore {
     }
   }
 
-  /** Copies the model's folder from {@code source} into a new store at {@code target}. */
+  /**
+   * Copies the model's folder from {@code source} into a new store at {@code target}.
+   *
+   * @throws IllegalArgumentException for an invalid name (see {@link ModelNames}) or a model that
+   *     is not in {@code source}
+   */
   public static ModelStore copyModel(Path source, String name, Path target) throws IOException {
-    Path from = source.resolve(name);
+    Path from = source.resolve(ModelNames.check(name));
     if (!Files.isDirectory(from)) {
       throw new IllegalArgumentException("no model " + name + " in " + source);
     }

@@ -37,4 +37,13 @@ class MainTest {
     assertThat(err.toString().strip())
         .isEqualTo("vitstream: max.batch.size must be an integer, got 'many'");
   }
+
+  @Test
+  void shouldFailInOneLineOnABadSaslUser() {
+    assertThat(run("broker", "--sasl-plain", "alice")).isEqualTo(2);
+    assertThat(err.toString().strip())
+        .startsWith("vitstream: ")
+        .contains("expected USER:PASSWORD")
+        .endsWith("(see --help)");
+  }
 }

@@ -112,9 +112,31 @@ class ModelStoreTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("invalid model name");
     assertThatThrownBy(() -> publish(store, name, 1)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> ModelStore.copyModel(root, name, root.resolve("copy")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("invalid model name");
     try (var files = Files.list(root)) {
       assertThat(files).isEmpty();
     }
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {0, -1, Integer.MIN_VALUE})
+  void shouldRefuseVersionsBelowOne(int version) {
+    // Given a store with version 1 of a model
+    ModelStore store = ModelStore.open(root);
+    publish(store, "demo", 1);
+
+    // When a version below 1 is read, loaded or promoted, Then it is refused before any file
+    assertThatThrownBy(() -> store.manifest("demo", version))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("versions start at 1");
+    assertThatThrownBy(
+            () -> store.load("demo", OptionalInt.of(version), Device.cpu(), Precision.FP32))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> store.promote("demo", version))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThat(store.promoted("demo")).isEmpty();
   }
 
   @Test

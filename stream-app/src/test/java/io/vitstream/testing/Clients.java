@@ -5,6 +5,7 @@ import io.vitstream.kafka.EmbeddedKafka;
 import io.vitstream.serde.SingleObjectAvroSerde;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -78,20 +79,29 @@ public final class Clients {
       int expected,
       Duration quiet,
       Duration timeout) {
+    return readCommitted(
+        Map.<String, Object>of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap),
+        topic,
+        values,
+        expected,
+        quiet,
+        timeout);
+  }
+
+  /** As above, with any client settings (bootstrap servers, security). */
+  public static <V> List<ConsumerRecord<String, V>> readCommitted(
+      Map<String, Object> clientConfig,
+      String topic,
+      Deserializer<V> values,
+      int expected,
+      Duration quiet,
+      Duration timeout) {
+    Map<String, Object> cfg = new HashMap<>(clientConfig);
+    cfg.put(ConsumerConfig.GROUP_ID_CONFIG, "it-" + UUID.randomUUID());
+    cfg.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    cfg.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     List<ConsumerRecord<String, V>> out = new ArrayList<>();
-    try (var consumer =
-        new KafkaConsumer<>(
-            Map.<String, Object>of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                bootstrap,
-                ConsumerConfig.GROUP_ID_CONFIG,
-                "it-" + UUID.randomUUID(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
-                "earliest",
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
-                "read_committed"),
-            new StringDeserializer(),
-            values)) {
+    try (var consumer = new KafkaConsumer<>(cfg, new StringDeserializer(), values)) {
       consumer.subscribe(List.of(topic));
       long deadline = System.nanoTime() + timeout.toNanos();
       long quietUntil = Long.MAX_VALUE;
