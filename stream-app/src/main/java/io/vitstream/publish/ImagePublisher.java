@@ -22,6 +22,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.errors.TimeoutException;
@@ -109,6 +110,9 @@ public final class ImagePublisher {
           Optional<Throwable> failure =
               !acknowledgedOnce || sent.isDone() ? await(sent) : Optional.empty();
           acknowledgedOnce |= failure.isEmpty();
+          if (failure.orElse(null) instanceof AuthenticationException denied) {
+            throw denied; // no image can pass: one line from the CLI, not a count per cause
+          }
           if (failure.orElse(null) instanceof TimeoutException timeout) {
             // out of reach for a whole delivery timeout: the rest would each wait as long
             tally.notSent(images.size() - i - 1, timeout);
