@@ -22,7 +22,9 @@ public record ConfigKey(
     if (validator.allowed().isEmpty()) {
       return type.noun();
     }
-    return type == ConfigType.STRING ? validator.allowed() : type.noun() + " " + validator.allowed();
+    return type == ConfigType.STRING
+        ? validator.allowed()
+        : type.noun() + " " + validator.allowed();
   }
 
   /**

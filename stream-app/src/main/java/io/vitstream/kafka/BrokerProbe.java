@@ -99,13 +99,17 @@ public final class BrokerProbe {
     c.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) adminMs);
     c.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) adminMs);
     c.put(AdminClientConfig.CLIENT_ID_CONFIG, "vitstream-broker-probe");
-    try (Admin admin = Admin.create(c)) {
+    Admin admin = Admin.create(c);
+    try {
       DescribeClusterResult cluster = admin.describeCluster();
       return cluster.nodes().get(adminMs, TimeUnit.MILLISECONDS).size();
     } catch (ExecutionException e) {
       throw new BrokerUnreachableException(e.getCause().getMessage());
     } catch (TimeoutException e) {
       throw new BrokerUnreachableException("no answer to describeCluster");
+    } finally {
+      // close() would wait for the pending call's own timeout; fail it at once instead
+      admin.close(Duration.ZERO);
     }
   }
 
