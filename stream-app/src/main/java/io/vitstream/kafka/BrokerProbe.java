@@ -128,11 +128,10 @@ public final class BrokerProbe {
           reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
         }
       }
-      long left = remainingMs(deadline);
-      if (left <= 0) {
+      if (System.nanoTime() - deadline >= 0) {
         throw new BrokerUnreachableException(reason.toLowerCase(Locale.ROOT));
       }
-      Thread.sleep(Math.min(RETRY_MS, left));
+      Thread.sleep(Math.min(RETRY_MS, remainingMs(deadline) + 1));
     }
   }
 
