@@ -7,16 +7,15 @@ import io.vitstream.feedback.TriggerPolicy;
 import io.vitstream.kafka.TopicNames;
 import io.vitstream.topology.InferenceSettings;
 import io.vitstream.training.OptimizerKind;
-import io.vitstream.vit.Precision;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
@@ -25,7 +24,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 
 /**
  * The app's configuration, frozen: {@link ConfigKeys} defaults, overridden by a properties file,
- * overridden by command-line flags.
+ * overridden by command-line flags, and checked as a whole before anything starts.
  *
  * @param bootstrapServers Kafka brokers
  * @param applicationId Streams application id
@@ -35,6 +34,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
  * @param inference the topology's settings
  * @param topicPartitions partitions of topics the app creates
  * @param createTopics whether missing topics are created at startup
+ * @param brokerWait how long {@code vitstream run} waits for a broker; zero = forever
  * @param model the model to serve
  * @param feedback the feedback loop's settings
  * @param clientProperties every other key of the file, for the Kafka clients
@@ -48,6 +48,7 @@ public record AppConfig(
     InferenceSettings inference,
     int topicPartitions,
     boolean createTopics,
+    Duration brokerWait,
     ModelSettings model,
     FeedbackConfig feedback,
     Map<String, String> clientProperties) {
@@ -56,12 +57,6 @@ public record AppConfig(
   static final int RECORD_OVERHEAD_BYTES = 16_384;
 
   public AppConfig {
-    if (!processingGuarantee.equals("exactly_once_v2")
-        && !processingGuarantee.equals("at_least_once")) {
-      throw new IllegalArgumentException(
-          "processing.guarantee must be exactly_once_v2 or at_least_once, got "
-              + processingGuarantee);
-    }
     if (streamThreads < 1 || intraOpThreads < 1 || topicPartitions < 1) {
       throw new IllegalArgumentException("thread and partition counts must be >= 1");
     }
@@ -74,18 +69,18 @@ public record AppConfig(
   }
 
   /**
-   * Loads the configuration.
+   * Loads and checks the configuration.
    *
    * @param file a properties file, if any
    * @param overrides values from flags, winning over the file
-   * @throws IllegalArgumentException naming the key of a bad value
+   * @throws ConfigException listing every bad value and unknown key, one line each
    */
   public static AppConfig load(Optional<Path> file, Map<String, String> overrides) {
     Map<String, String> values = new TreeMap<>();
     ConfigKeys.ALL.forEach(k -> values.put(k.name(), k.defaultValue()));
     file.ifPresent(f -> values.putAll(read(f)));
     values.putAll(overrides);
-    return freeze(values);
+    return freeze(ConfigValues.check(values));
   }
 
   private static Map<String, String> read(Path file) {
@@ -100,11 +95,9 @@ public record AppConfig(
     return m;
   }
 
-  private static AppConfig freeze(Map<String, String> v) {
-    Map<String, String> clients = new HashMap<>(v);
-    ConfigKeys.ALL.forEach(k -> clients.remove(k.name()));
-    int threads = integer(v, ConfigKeys.STREAM_THREADS);
-    int intraOp = integer(v, ConfigKeys.INTRA_OP_THREADS);
+  private static AppConfig freeze(ConfigValues v) {
+    int threads = v.integer(ConfigKeys.STREAM_THREADS);
+    int intraOp = v.integer(ConfigKeys.INTRA_OP_THREADS);
     if (intraOp == 0) {
       // One core stays with Kafka's own threads (network, producer, commits); the stream thread
       // itself is the first intra-op thread. Measured in the demo on 2 cores: 1 intra-op thread
@@ -113,131 +106,94 @@ public record AppConfig(
     }
     var topics =
         new TopicNames(
-            v.get(ConfigKeys.TOPIC_IMAGES.name()),
-            v.get(ConfigKeys.TOPIC_PREDICTIONS.name()),
-            v.get(ConfigKeys.TOPIC_FEEDBACK.name()),
-            v.get(ConfigKeys.TOPIC_MODEL_VERSIONS.name()),
-            v.get(ConfigKeys.TOPIC_DEAD_LETTERS.name()));
+            v.string(ConfigKeys.TOPIC_IMAGES),
+            v.string(ConfigKeys.TOPIC_PREDICTIONS),
+            v.string(ConfigKeys.TOPIC_FEEDBACK),
+            v.string(ConfigKeys.TOPIC_MODEL_VERSIONS),
+            v.string(ConfigKeys.TOPIC_DEAD_LETTERS));
     var batch =
         BatchPolicy.of(
-            integer(v, ConfigKeys.MAX_BATCH_SIZE),
-            Duration.ofMillis(integer(v, ConfigKeys.MAX_BATCH_DELAY_MS)));
-    int maxImageBytes = integer(v, ConfigKeys.MAX_IMAGE_BYTES);
+            v.integer(ConfigKeys.MAX_BATCH_SIZE),
+            Duration.ofMillis(v.integer(ConfigKeys.MAX_BATCH_DELAY_MS)));
+    int maxImageBytes = v.integer(ConfigKeys.MAX_IMAGE_BYTES);
     var inference =
         new InferenceSettings(
             topics,
             batch,
             maxImageBytes,
-            integer(v, ConfigKeys.MAX_IMAGE_SIDE),
-            integer(v, ConfigKeys.TOP_K),
-            maxRequestSize(v, maxImageBytes) - RECORD_OVERHEAD_BYTES,
-            integer(v, ConfigKeys.DEAD_LETTER_VALUE_MAX_BYTES));
-    String checkpoint = v.get(ConfigKeys.MODEL_CHECKPOINT.name());
+            v.integer(ConfigKeys.MAX_IMAGE_SIDE),
+            v.integer(ConfigKeys.TOP_K),
+            maxRequestSize(v.clients(), maxImageBytes) - RECORD_OVERHEAD_BYTES,
+            v.integer(ConfigKeys.DEAD_LETTER_VALUE_MAX_BYTES));
+    String checkpoint = v.string(ConfigKeys.MODEL_CHECKPOINT);
     var model =
         new ModelSettings(
             checkpoint.isBlank() ? Optional.empty() : Optional.of(Path.of(checkpoint)),
-            v.get(ConfigKeys.MODEL_NAME.name()),
-            integer(v, ConfigKeys.MODEL_VERSION),
-            v.get(ConfigKeys.MODEL_DEVICE.name()),
-            Precision.parse(v.get(ConfigKeys.MODEL_PRECISION.name())),
-            floats(v, ConfigKeys.MODEL_MEAN),
-            floats(v, ConfigKeys.MODEL_STD));
+            v.string(ConfigKeys.MODEL_NAME),
+            v.integer(ConfigKeys.MODEL_VERSION),
+            v.string(ConfigKeys.MODEL_DEVICE),
+            v.precision(),
+            v.floats(ConfigKeys.MODEL_MEAN),
+            v.floats(ConfigKeys.MODEL_STD));
     return new AppConfig(
-        v.get(ConfigKeys.BOOTSTRAP_SERVERS.name()),
-        v.get(ConfigKeys.APPLICATION_ID.name()),
-        v.get(ConfigKeys.PROCESSING_GUARANTEE.name()),
+        v.string(ConfigKeys.BOOTSTRAP_SERVERS),
+        v.string(ConfigKeys.APPLICATION_ID),
+        v.string(ConfigKeys.PROCESSING_GUARANTEE).toLowerCase(Locale.ROOT),
         threads,
         intraOp,
         inference,
-        integer(v, ConfigKeys.TOPIC_PARTITIONS),
-        Boolean.parseBoolean(v.get(ConfigKeys.TOPIC_CREATE.name())),
+        v.integer(ConfigKeys.TOPIC_PARTITIONS),
+        v.bool(ConfigKeys.TOPIC_CREATE),
+        Duration.ofSeconds(v.integer(ConfigKeys.BROKER_WAIT_S)),
         model,
         feedback(v),
-        clients);
+        v.clients());
   }
 
   /**
    * The Streams producer's {@code max.request.size}: the user's, or room for the largest accepted
    * image plus 1 MiB.
    */
-  private static int maxRequestSize(Map<String, String> v, int maxImageBytes) {
+  private static int maxRequestSize(Map<String, String> clients, int maxImageBytes) {
     String own =
-        v.getOrDefault(
+        clients.getOrDefault(
             "producer." + ProducerConfig.MAX_REQUEST_SIZE_CONFIG,
-            v.get(ProducerConfig.MAX_REQUEST_SIZE_CONFIG));
+            clients.get(ProducerConfig.MAX_REQUEST_SIZE_CONFIG));
     if (own == null) {
       return maxImageBytes + (1 << 20);
     }
     try {
       return Integer.parseInt(own.trim());
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("max.request.size must be an integer, got '" + own + "'");
+      throw new ConfigException(List.of("max.request.size=" + own + ": must be an integer"));
     }
   }
 
-  private static FeedbackConfig feedback(Map<String, String> v) {
+  private static FeedbackConfig feedback(ConfigValues v) {
     return new FeedbackConfig(
-        Boolean.parseBoolean(v.get(ConfigKeys.FEEDBACK_ENABLED.name())),
+        v.bool(ConfigKeys.FEEDBACK_ENABLED),
         new TriggerPolicy(
-            integer(v, ConfigKeys.TRIGGER_LABELS),
-            Duration.ofSeconds(integer(v, ConfigKeys.TRIGGER_INTERVAL_S)),
-            number(v, ConfigKeys.TRIGGER_ACCURACY_DROP),
-            integer(v, ConfigKeys.TRIGGER_MIN_LABELS)),
-        number(v, ConfigKeys.HOLDOUT_FRACTION),
-        integer(v, ConfigKeys.REPLAY_PER_CLASS),
-        integer(v, ConfigKeys.LIVE_WINDOW),
-        Duration.ofSeconds(integer(v, ConfigKeys.IMAGE_RETENTION_S)),
+            v.integer(ConfigKeys.TRIGGER_LABELS),
+            Duration.ofSeconds(v.integer(ConfigKeys.TRIGGER_INTERVAL_S)),
+            v.number(ConfigKeys.TRIGGER_ACCURACY_DROP),
+            v.integer(ConfigKeys.TRIGGER_MIN_LABELS)),
+        v.number(ConfigKeys.HOLDOUT_FRACTION),
+        v.integer(ConfigKeys.REPLAY_PER_CLASS),
+        v.integer(ConfigKeys.LIVE_WINDOW),
+        Duration.ofSeconds(v.integer(ConfigKeys.IMAGE_RETENTION_S)),
         new GatePolicy(
-            number(v, ConfigKeys.GATE_MARGIN),
-            number(v, ConfigKeys.GATE_TOLERANCE),
-            integer(v, ConfigKeys.GATE_MIN_HOLDOUT)),
+            v.number(ConfigKeys.GATE_MARGIN),
+            v.number(ConfigKeys.GATE_TOLERANCE),
+            v.integer(ConfigKeys.GATE_MIN_HOLDOUT)),
         new RollbackPolicy(
-            number(v, ConfigKeys.ROLLBACK_DROP), integer(v, ConfigKeys.ROLLBACK_MIN_LABELS)),
-        optimizer(v),
-        integer(v, ConfigKeys.FINETUNE_REHEARSAL),
-        number(v, ConfigKeys.FINETUNE_DISTILL),
-        integer(v, ConfigKeys.FINETUNE_EPOCHS),
-        (float) number(v, ConfigKeys.FINETUNE_LEARNING_RATE),
-        integer(v, ConfigKeys.FINETUNE_BATCH_SIZE),
-        Duration.ofSeconds(integer(v, ConfigKeys.FINETUNE_TIME_LIMIT_S)));
-  }
-
-  private static OptimizerKind optimizer(Map<String, String> v) {
-    try {
-      return OptimizerKind.parse(v.get(ConfigKeys.FINETUNE_OPTIMIZER.name()));
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(
-          ConfigKeys.FINETUNE_OPTIMIZER.name() + ": " + e.getMessage(), e);
-    }
-  }
-
-  private static double number(Map<String, String> v, ConfigKey key) {
-    try {
-      return Double.parseDouble(v.get(key.name()).trim());
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(
-          key.name() + " must be a number, got '" + v.get(key.name()) + "'");
-    }
-  }
-
-  private static int integer(Map<String, String> v, ConfigKey key) {
-    try {
-      return Integer.parseInt(v.get(key.name()).trim());
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(
-          key.name() + " must be an integer, got '" + v.get(key.name()) + "'");
-    }
-  }
-
-  private static List<Float> floats(Map<String, String> v, ConfigKey key) {
-    try {
-      return Arrays.stream(v.get(key.name()).split(","))
-          .map(s -> Float.parseFloat(s.trim()))
-          .toList();
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(
-          key.name() + " must be comma-separated numbers, got '" + v.get(key.name()) + "'");
-    }
+            v.number(ConfigKeys.ROLLBACK_DROP), v.integer(ConfigKeys.ROLLBACK_MIN_LABELS)),
+        OptimizerKind.parse(v.string(ConfigKeys.FINETUNE_OPTIMIZER)),
+        v.integer(ConfigKeys.FINETUNE_REHEARSAL),
+        v.number(ConfigKeys.FINETUNE_DISTILL),
+        v.integer(ConfigKeys.FINETUNE_EPOCHS),
+        (float) v.number(ConfigKeys.FINETUNE_LEARNING_RATE),
+        v.integer(ConfigKeys.FINETUNE_BATCH_SIZE),
+        Duration.ofSeconds(v.integer(ConfigKeys.FINETUNE_TIME_LIMIT_S)));
   }
 
   /** A copy pointing at other brokers. */
@@ -262,6 +218,7 @@ public record AppConfig(
         inference,
         topicPartitions,
         createTopics,
+        brokerWait,
         model,
         feedback,
         properties);

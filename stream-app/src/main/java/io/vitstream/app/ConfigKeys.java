@@ -1,176 +1,340 @@
 package io.vitstream.app;
 
+import static io.vitstream.app.ConfigType.BOOLEAN;
+import static io.vitstream.app.ConfigType.DOUBLE;
+import static io.vitstream.app.ConfigType.INT;
+import static io.vitstream.app.ConfigType.LIST;
+import static io.vitstream.app.ConfigType.STRING;
+import static io.vitstream.app.Validator.aboveAndAtMost;
+import static io.vitstream.app.Validator.any;
+import static io.vitstream.app.Validator.atLeast;
+import static io.vitstream.app.Validator.atLeastAndBelow;
+import static io.vitstream.app.Validator.between;
+import static io.vitstream.app.Validator.greaterThan;
+import static io.vitstream.app.Validator.hostPorts;
+import static io.vitstream.app.Validator.nonEmpty;
+import static io.vitstream.app.Validator.numbers;
+import static io.vitstream.app.Validator.oneOf;
+import static io.vitstream.app.Validator.topicName;
+
+import io.vitstream.vit.Precision;
 import java.util.List;
 
 /**
- * Every key the app reads. Keys not listed here pass through to the Kafka clients (Streams,
- * producer, consumer, admin), so security settings ({@code security.protocol}, {@code sasl.*},
- * {@code ssl.*}) and client tuning go in the same file.
+ * Every key the app reads, each declared once with its type, default, accepted values and doc, the
+ * way Kafka's {@code ConfigDef} does. Other keys must be Kafka client keys (Streams, producer,
+ * consumer, admin, or one of Streams' prefixes, see {@link ClientKeys}); they pass through to the
+ * clients, so security settings ({@code security.protocol}, {@code sasl.*}, {@code ssl.*}) and
+ * client tuning go in the same file. Anything else is refused at start-up.
  */
 public final class ConfigKeys {
+  /**
+   * The largest {@code max.batch.size}. Start-up warms the model up on every padded batch shape
+   * (powers of two up to the maximum, see {@code BatchShapes}), and PyTorch keeps native buffers
+   * for each shape. Measured with the shipped Fashion-MNIST ViT, one intra-op thread: RSS 193 MB
+   * after loading, 467 MB after warming up to 256, 721 MB to 512, 912 MB to 1024 (2.8 s); at
+   * 100,000 a start-up grew to 14.8 GiB before serving anything. Larger models need far more per
+   * shape, and past a few hundred images a batch gains no throughput on a CPU.
+   */
+  public static final int MAX_BATCH_SIZE_CAP = 1024;
+
+  /** fp32, or fp16 (and the aliases {@link Precision#parse} accepts). */
+  private static final Validator PRECISION =
+      Validator.of(
+          "fp32 or fp16",
+          v -> {
+            try {
+              Precision.parse(v.toString());
+              return true;
+            } catch (IllegalArgumentException e) {
+              return false;
+            }
+          });
+
   public static final ConfigKey BOOTSTRAP_SERVERS =
-      new ConfigKey("bootstrap.servers", "localhost:9092", "Kafka brokers, host:port[,...]");
+      new ConfigKey(
+          "bootstrap.servers",
+          STRING,
+          "localhost:9092",
+          hostPorts(),
+          "Kafka brokers, host:port[,...]");
   public static final ConfigKey APPLICATION_ID =
       new ConfigKey(
-          "application.id", "vitstream-inference", "Kafka Streams application id (consumer group)");
+          "application.id",
+          STRING,
+          "vitstream-inference",
+          nonEmpty(),
+          "Kafka Streams application id (consumer group)");
   public static final ConfigKey PROCESSING_GUARANTEE =
-      new ConfigKey("processing.guarantee", "exactly_once_v2", "exactly_once_v2 or at_least_once");
+      new ConfigKey(
+          "processing.guarantee",
+          STRING,
+          "exactly_once_v2",
+          oneOf("exactly_once_v2", "at_least_once"),
+          "exactly_once_v2 or at_least_once");
   public static final ConfigKey STREAM_THREADS =
-      new ConfigKey("num.stream.threads", "1", "Kafka Streams threads; each runs its own batches");
+      new ConfigKey(
+          "num.stream.threads",
+          INT,
+          "1",
+          atLeast(1),
+          "Kafka Streams threads; each runs its own batches");
   public static final ConfigKey INTRA_OP_THREADS =
       new ConfigKey(
           "inference.intra.op.threads",
+          INT,
           "0",
+          atLeast(0),
           "PyTorch intra-op threads; 0 = (cores - 1) / num.stream.threads, at least 1");
   public static final ConfigKey MAX_BATCH_SIZE =
-      new ConfigKey("max.batch.size", "32", "Flush a micro-batch at this many images");
+      new ConfigKey(
+          "max.batch.size",
+          INT,
+          "32",
+          between(1, MAX_BATCH_SIZE_CAP),
+          "Flush a micro-batch at this many images (at most 1024: start-up warms up every padded shape)");
   public static final ConfigKey MAX_BATCH_DELAY_MS =
       new ConfigKey(
-          "max.batch.delay.ms", "20", "Flush a micro-batch once its oldest image waited this long");
+          "max.batch.delay.ms",
+          INT,
+          "20",
+          atLeast(1),
+          "Flush a micro-batch once its oldest image waited this long");
   public static final ConfigKey TOP_K =
-      new ConfigKey("inference.top.k", "3", "Classes reported per prediction");
+      new ConfigKey("inference.top.k", INT, "3", atLeast(1), "Classes reported per prediction");
   public static final ConfigKey MAX_IMAGE_BYTES =
-      new ConfigKey("image.max.bytes", "8388608", "Largest image payload accepted, in bytes");
+      new ConfigKey(
+          "image.max.bytes",
+          INT,
+          "8388608",
+          atLeast(1),
+          "Largest image payload accepted, in bytes");
   public static final ConfigKey MAX_IMAGE_SIDE =
       new ConfigKey(
-          "image.max.side", "4096", "Largest width or height accepted, checked before decoding");
+          "image.max.side",
+          INT,
+          "4096",
+          atLeast(1),
+          "Largest width or height accepted, checked before decoding");
   public static final ConfigKey DEAD_LETTER_VALUE_MAX_BYTES =
       new ConfigKey(
           "dead.letter.value.max.bytes",
+          INT,
           "65536",
+          atLeast(0),
           "Most bytes of a refused record's value a dead letter keeps (it also has the size and sha256)");
   public static final ConfigKey TOPIC_IMAGES =
-      new ConfigKey("topic.images", "images", "Input topic of ImageEvents");
+      new ConfigKey("topic.images", STRING, "images", topicName(), "Input topic of ImageEvents");
   public static final ConfigKey TOPIC_PREDICTIONS =
-      new ConfigKey("topic.predictions", "predictions", "Output topic of Predictions");
+      new ConfigKey(
+          "topic.predictions", STRING, "predictions", topicName(), "Output topic of Predictions");
   public static final ConfigKey TOPIC_FEEDBACK =
-      new ConfigKey("topic.feedback", "feedback", "Topic of Feedback (true labels)");
+      new ConfigKey(
+          "topic.feedback", STRING, "feedback", topicName(), "Topic of Feedback (true labels)");
   public static final ConfigKey TOPIC_MODEL_VERSIONS =
       new ConfigKey(
-          "topic.model.versions", "model-versions", "Compacted topic of ModelVersion events");
+          "topic.model.versions",
+          STRING,
+          "model-versions",
+          topicName(),
+          "Compacted topic of ModelVersion events");
   public static final ConfigKey TOPIC_DEAD_LETTERS =
-      new ConfigKey("topic.dead.letters", "dead-letters", "Topic of DeadLetters");
+      new ConfigKey(
+          "topic.dead.letters", STRING, "dead-letters", topicName(), "Topic of DeadLetters");
   public static final ConfigKey TOPIC_PARTITIONS =
       new ConfigKey(
           "topic.partitions",
+          INT,
           "1",
+          atLeast(1),
           "Partitions of topics the app creates; raise to scale out over instances and threads");
   public static final ConfigKey TOPIC_CREATE =
-      new ConfigKey("topic.create", "true", "Create missing topics at startup");
+      new ConfigKey("topic.create", BOOLEAN, "true", any(), "Create missing topics at startup");
+  public static final ConfigKey BROKER_WAIT_S =
+      new ConfigKey(
+          "broker.wait.s",
+          INT,
+          "15",
+          atLeast(0),
+          "`vitstream run` exits when no broker answers for this long; 0 = keep trying, with a status"
+              + " line every 15 s");
   public static final ConfigKey MODEL_CHECKPOINT =
       new ConfigKey(
-          "model.checkpoint", "", "Checkpoint folder (config.json + model.safetensors) to serve");
+          "model.checkpoint",
+          STRING,
+          "",
+          any(),
+          "Checkpoint folder (config.json + model.safetensors) to serve");
   public static final ConfigKey MODEL_NAME =
       new ConfigKey(
           "model.name",
+          STRING,
           "fashion-mnist",
+          nonEmpty(),
           "Model served from the store (or reported for a checkpoint)");
   public static final ConfigKey MODEL_VERSION =
       new ConfigKey(
           "model.version",
+          INT,
           "0",
+          atLeast(0),
           "Version to serve; 0 = the promoted one (for a checkpoint: reported)");
-  public static final ConfigKey MODEL_DEVICE = new ConfigKey("model.device", "cpu", "cpu or gpu");
+  public static final ConfigKey MODEL_DEVICE =
+      new ConfigKey("model.device", STRING, "cpu", oneOf("cpu", "gpu"), "cpu or gpu");
   public static final ConfigKey MODEL_PRECISION =
-      new ConfigKey("model.precision", "fp32", "fp32, or fp16 on a GPU");
+      new ConfigKey("model.precision", STRING, "fp32", PRECISION, "fp32, or fp16 on a GPU");
   public static final ConfigKey MODEL_MEAN =
       new ConfigKey(
           "model.preprocessing.mean",
+          LIST,
           "0.2860",
+          numbers(any()),
           "Per-channel normalisation mean, comma-separated (Fashion-MNIST's by default)");
   public static final ConfigKey MODEL_STD =
       new ConfigKey(
-          "model.preprocessing.std", "0.3530", "Per-channel normalisation std, comma-separated");
+          "model.preprocessing.std",
+          LIST,
+          "0.3530",
+          numbers(greaterThan(0)),
+          "Per-channel normalisation std, comma-separated");
 
   public static final ConfigKey FEEDBACK_ENABLED =
       new ConfigKey(
           "feedback.enabled",
+          BOOLEAN,
           "false",
+          any(),
           "`vitstream run` also runs the feedback loop (fine-tuning, gate, rollback)");
   public static final ConfigKey TRIGGER_LABELS =
       new ConfigKey(
-          "feedback.trigger.labels", "200", "Fine-tune after this many new training labels (N)");
+          "feedback.trigger.labels",
+          INT,
+          "200",
+          atLeast(1),
+          "Fine-tune after this many new training labels (N)");
   public static final ConfigKey TRIGGER_INTERVAL_S =
       new ConfigKey(
           "feedback.trigger.interval.s",
+          INT,
           "3600",
+          atLeast(1),
           "Fine-tune after this many seconds with at least feedback.trigger.min.labels new labels (T)");
   public static final ConfigKey TRIGGER_ACCURACY_DROP =
       new ConfigKey(
           "feedback.trigger.accuracy.drop",
+          DOUBLE,
           "0.1",
+          aboveAndAtMost(0, 1),
           "Fine-tune when live accuracy falls this far below the champion's (X, in [0, 1])");
   public static final ConfigKey TRIGGER_MIN_LABELS =
       new ConfigKey(
           "feedback.trigger.min.labels",
+          INT,
           "50",
+          atLeast(1),
           "The fewest new labels a time- or accuracy-triggered run needs");
   public static final ConfigKey HOLDOUT_FRACTION =
       new ConfigKey(
           "feedback.holdout.fraction",
+          DOUBLE,
           "0.2",
+          atLeastAndBelow(0, 1),
           "Share of labelled image ids held out for the gate, never trained on");
   public static final ConfigKey REPLAY_PER_CLASS =
-      new ConfigKey("feedback.replay.per.class", "100", "Replay reservoir size per class");
+      new ConfigKey(
+          "feedback.replay.per.class", INT, "100", atLeast(1), "Replay reservoir size per class");
   public static final ConfigKey LIVE_WINDOW =
       new ConfigKey(
-          "feedback.live.window", "100", "Labelled predictions in the rolling live accuracy");
+          "feedback.live.window",
+          INT,
+          "100",
+          atLeast(1),
+          "Labelled predictions in the rolling live accuracy");
   public static final ConfigKey IMAGE_RETENTION_S =
       new ConfigKey(
           "feedback.image.retention.s",
+          INT,
           "600",
+          atLeast(1),
           "How long a recent image can be labelled, in seconds");
   public static final ConfigKey GATE_MARGIN =
       new ConfigKey(
           "feedback.gate.margin",
+          DOUBLE,
           "0.01",
+          between(0, 1),
           "Holdout accuracy a candidate must gain over the champion");
   public static final ConfigKey GATE_TOLERANCE =
       new ConfigKey(
           "feedback.gate.tolerance",
+          DOUBLE,
           "0.01",
+          between(0, 1),
           "Regression-set accuracy a candidate may lose, against the champion and its baseline");
   public static final ConfigKey GATE_MIN_HOLDOUT =
       new ConfigKey(
-          "feedback.gate.min.holdout", "30", "The fewest holdout examples a gate decision needs");
+          "feedback.gate.min.holdout",
+          INT,
+          "30",
+          atLeast(1),
+          "The fewest holdout examples a gate decision needs");
   public static final ConfigKey ROLLBACK_DROP =
       new ConfigKey(
           "feedback.rollback.drop",
+          DOUBLE,
           "0.05",
+          between(0, 1),
           "Roll back when the new version's live accuracy falls this far below its predecessor's");
   public static final ConfigKey ROLLBACK_MIN_LABELS =
       new ConfigKey(
           "feedback.rollback.min.labels",
+          INT,
           "100",
+          atLeast(1),
           "Labelled predictions of a new version before it can be rolled back");
   public static final ConfigKey FINETUNE_OPTIMIZER =
       new ConfigKey(
           "finetune.optimizer",
+          STRING,
           "adamw",
+          oneOf("adamw", "sgd"),
           "Fine-tuning optimizer: adamw or sgd (momentum 0.9, the paper's recipe)");
   public static final ConfigKey FINETUNE_REHEARSAL =
       new ConfigKey(
           "finetune.rehearsal.examples",
+          INT,
           "500",
+          atLeast(0),
           "Original training images mixed into every fine-tuning run, against forgetting (0 = none)");
   public static final ConfigKey FINETUNE_DISTILL =
       new ConfigKey(
           "finetune.rehearsal.distill",
+          DOUBLE,
           "0.5",
+          between(0, 1),
           "Share of a rehearsal image's target that is the champion's prediction (0 = its label)");
   public static final ConfigKey FINETUNE_EPOCHS =
-      new ConfigKey("finetune.epochs", "3", "Fine-tuning epochs over fresh + replay examples");
+      new ConfigKey(
+          "finetune.epochs",
+          INT,
+          "3",
+          atLeast(1),
+          "Fine-tuning epochs over fresh + replay examples");
   public static final ConfigKey FINETUNE_LEARNING_RATE =
       new ConfigKey(
           "finetune.learning.rate",
+          DOUBLE,
           "0.0005",
+          greaterThan(0),
           "Fine-tuning peak learning rate (cosine decay; about 0.01 for sgd)");
   public static final ConfigKey FINETUNE_BATCH_SIZE =
-      new ConfigKey("finetune.batch.size", "64", "Fine-tuning batch size");
+      new ConfigKey("finetune.batch.size", INT, "64", atLeast(1), "Fine-tuning batch size");
   public static final ConfigKey FINETUNE_TIME_LIMIT_S =
       new ConfigKey(
           "finetune.time.limit.s",
+          INT,
           "120",
+          atLeast(1),
           "A fine-tuning run stops training after this many seconds");
 
   /** All keys, in README order. */
@@ -194,6 +358,7 @@ public final class ConfigKeys {
           TOPIC_DEAD_LETTERS,
           TOPIC_PARTITIONS,
           TOPIC_CREATE,
+          BROKER_WAIT_S,
           MODEL_CHECKPOINT,
           MODEL_NAME,
           MODEL_VERSION,

@@ -1,11 +1,15 @@
 package io.vitstream.cli;
 
+import io.vitstream.app.ConfigException;
 import java.io.PrintWriter;
 import org.apache.kafka.common.errors.AuthenticationException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** Entry point of {@code ./vitstream}. Errors print one line and exit non-zero. */
+/**
+ * Entry point of {@code ./vitstream}. Errors print one line and exit non-zero: 2 for a bad flag or
+ * config (one line per problem), 1 for anything else.
+ */
 @Command(
     name = "vitstream",
     mixinStandardHelpOptions = true,
@@ -42,6 +46,10 @@ public final class Main implements Runnable {
         });
     cli.setExecutionExceptionHandler(
         (e, commandLine, parseResult) -> {
+          if (e instanceof ConfigException c) { // a usage error, like a bad flag: exit 2
+            c.errors().forEach(line -> commandLine.getErr().println("vitstream: " + line));
+            return 2;
+          }
           commandLine.getErr().println("vitstream: " + oneLine(e));
           return 1;
         });

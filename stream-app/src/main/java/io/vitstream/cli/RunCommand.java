@@ -4,6 +4,7 @@ import io.vitstream.app.AppConfig;
 import io.vitstream.app.InferenceService;
 import io.vitstream.inference.ModelSlot;
 import io.vitstream.inference.ServingModel;
+import io.vitstream.kafka.BrokerProbe;
 import io.vitstream.store.ModelStore;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -29,6 +30,10 @@ final class RunCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     AppConfig config = options.load(serving.flags());
+    // before the model loads: an unreachable broker is reported in seconds, not after warm-up
+    new BrokerProbe(config.clientConfig())
+        .await(
+            config.brokerWait(), line -> spec.commandLine().getErr().println("vitstream: " + line));
     CountDownLatch stop = new CountDownLatch(1);
     CountDownLatch closed = new CountDownLatch(1);
     Runtime.getRuntime()
