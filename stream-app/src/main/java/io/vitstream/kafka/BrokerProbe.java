@@ -17,6 +17,7 @@ import java.util.function.Consumer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeClusterResult;
+import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.utils.Utils;
 
 /**
@@ -104,6 +105,9 @@ public final class BrokerProbe {
       DescribeClusterResult cluster = admin.describeCluster();
       return cluster.nodes().get(adminMs, TimeUnit.MILLISECONDS).size();
     } catch (ExecutionException e) {
+      if (e.getCause() instanceof AuthenticationException denied) {
+        throw denied; // the broker answered: retrying cannot fix the credentials
+      }
       throw new BrokerUnreachableException(e.getCause().getMessage());
     } catch (TimeoutException e) {
       throw new BrokerUnreachableException("no answer to describeCluster");

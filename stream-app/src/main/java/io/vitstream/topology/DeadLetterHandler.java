@@ -89,12 +89,7 @@ public final class DeadLetterHandler
         || exception instanceof InvalidRecordException)) {
       return ProductionExceptionHandler.Response.fail();
     }
-    return ProductionExceptionHandler.Response.resume(
-        letter(
-            "cannot produce to " + record.topic() + ": " + exception.getMessage(),
-            DeadLetters.PRODUCE,
-            source(context),
-            exception));
+    return unproducible(context, record, exception);
   }
 
   @Override
@@ -103,6 +98,11 @@ public final class DeadLetterHandler
       ProducerRecord record,
       Exception exception,
       SerializationExceptionOrigin origin) {
+    return unproducible(context, record, exception);
+  }
+
+  private ProductionExceptionHandler.Response unproducible(
+      ErrorHandlerContext context, ProducerRecord<?, ?> record, Exception exception) {
     return ProductionExceptionHandler.Response.resume(
         letter(
             "cannot produce to " + record.topic() + ": " + exception.getMessage(),

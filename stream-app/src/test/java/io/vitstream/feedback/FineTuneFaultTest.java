@@ -11,16 +11,13 @@ import io.vitstream.inference.BatchShapes;
 import io.vitstream.inference.ModelSlot;
 import io.vitstream.inference.ModelVersionListener;
 import io.vitstream.inference.ServingModel;
-import io.vitstream.inference.StoreModelProvider;
 import io.vitstream.store.ModelStore;
 import io.vitstream.testing.TinyModels;
 import io.vitstream.training.TrainingConfig;
-import io.vitstream.vit.Precision;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalInt;
 import java.util.Random;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -47,10 +44,7 @@ class FineTuneFaultTest {
     store = ModelStore.open(root);
     TinyModels.publish(store, NAME, 1, 0);
     store.promote(NAME, 1);
-    slot =
-        new ModelSlot<>(
-            new StoreModelProvider(store, NAME, OptionalInt.empty(), Device.cpu(), Precision.FP32)
-                .load());
+    slot = TinyModels.servePromoted(store, NAME);
     listener = new ModelVersionListener(store, slot, new BatchShapes(4), Map.of(), "unused");
   }
 

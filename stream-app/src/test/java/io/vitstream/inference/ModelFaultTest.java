@@ -63,10 +63,7 @@ class ModelFaultTest {
     TinyModels.publish(store, NAME, 1, 0);
     TinyModels.publish(store, NAME, 2, 1);
     store.promote(NAME, 1);
-    slot =
-        new ModelSlot<>(
-            new StoreModelProvider(store, NAME, OptionalInt.empty(), Device.cpu(), Precision.FP32)
-                .load());
+    slot = TinyModels.servePromoted(store, NAME);
     listener = new ModelVersionListener(store, slot, new BatchShapes(4), Map.of(), "unused");
   }
 

@@ -2,17 +2,14 @@ package io.vitstream.inference;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ai.djl.Device;
 import io.vitstream.avro.ModelStatus;
 import io.vitstream.store.ModelStore;
 import io.vitstream.testing.TinyModels;
-import io.vitstream.vit.Precision;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Map;
-import java.util.OptionalInt;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -32,10 +29,7 @@ class ModelVersionListenerTest {
     TinyModels.publish(store, NAME, 1, 0);
     TinyModels.publish(store, NAME, 2, 1);
     store.promote(NAME, 1);
-    slot =
-        new ModelSlot<>(
-            new StoreModelProvider(store, NAME, OptionalInt.empty(), Device.cpu(), Precision.FP32)
-                .load());
+    slot = TinyModels.servePromoted(store, NAME);
     listener = new ModelVersionListener(store, slot, new BatchShapes(4), Map.of(), "unused");
   }
 

@@ -5,6 +5,9 @@ import io.vitstream.avro.ModelStatus;
 import io.vitstream.avro.ModelVersion;
 import io.vitstream.dataset.FashionMnist;
 import io.vitstream.image.Preprocessing;
+import io.vitstream.inference.ModelSlot;
+import io.vitstream.inference.ServingModel;
+import io.vitstream.inference.StoreModelProvider;
 import io.vitstream.runtime.Djl;
 import io.vitstream.store.ModelCandidate;
 import io.vitstream.store.ModelManifest;
@@ -14,6 +17,7 @@ import io.vitstream.vit.ViTConfig;
 import io.vitstream.vit.VitModel;
 import java.time.Instant;
 import java.util.List;
+import java.util.OptionalInt;
 
 /** Tiny seeded Fashion-MNIST-shaped models published to a store, and their lifecycle events. */
 public final class TinyModels {
@@ -39,6 +43,13 @@ public final class TinyModels {
       model.parameters().get("head.weight").getArray().addi(0.05f * seed);
       return store.publish(name, model, candidate(parent));
     }
+  }
+
+  /** A slot serving the promoted version of {@code name} on the CPU; the caller closes it. */
+  public static ModelSlot<ServingModel> servePromoted(ModelStore store, String name) {
+    return new ModelSlot<>(
+        new StoreModelProvider(store, name, OptionalInt.empty(), Device.cpu(), Precision.FP32)
+            .load());
   }
 
   /** What a test publishes with a model. */
