@@ -3,6 +3,7 @@ package io.vitstream.topology;
 import io.vitstream.avro.ClassScore;
 import io.vitstream.avro.Prediction;
 import io.vitstream.batching.BatchHandler;
+import io.vitstream.image.ImagePreprocessor;
 import io.vitstream.inference.BatchClassifier;
 import io.vitstream.inference.ModelSlot;
 import io.vitstream.inference.ServingModel;
@@ -13,8 +14,9 @@ import java.util.List;
 
 /**
  * The batch call: one forward pass of the served model, one Prediction per input. The batch holds a
- * lease on the model for its whole pass, so a swap takes effect at the next batch and the old
- * model's memory is freed only after this one is done.
+ * lease on the model for its whole pass, from preprocessing to the last prediction, so a swap takes
+ * effect at the next batch, every image is normalised (and if need be resized) for the model that
+ * classifies it, and the old model's memory is freed only after this batch is done.
  */
 final class PredictBatch implements BatchHandler<ModelInput, Prediction> {
   private final ModelSlot<ServingModel> model;
@@ -33,8 +35,15 @@ final class PredictBatch implements BatchHandler<ModelInput, Prediction> {
   }
 
   private List<Prediction> predict(ServingModel serving, List<ModelInput> batch, long wallClockMs) {
+    // preprocessed here, with the model that runs the batch: a model swapped in while images were
+    // buffered gets inputs of its own size and normalisation
+    var preprocessor = new ImagePreprocessor(serving.preprocessing());
     List<float[]> inputs = new ArrayList<>(batch.size());
-    batch.forEach(in -> inputs.add(in.values()));
+    for (ModelInput in : batch) {
+      float[] values = new float[serving.inputLength()];
+      in.write(serving, preprocessor, values);
+      inputs.add(values);
+    }
     BatchClassifier.Result result = classifier.classify(serving, inputs);
     List<Prediction> out = new ArrayList<>(batch.size());
     for (int i = 0; i < batch.size(); i++) {

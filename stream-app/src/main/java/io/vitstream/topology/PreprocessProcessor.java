@@ -8,8 +8,9 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 
 /**
- * Pixels to model input, with the preprocessing of the model being served. It reads only the
- * model's metadata, so it needs no lease.
+ * Pixels to the served model's geometry, still 8-bit: the buffer then holds small, model-sized
+ * images whatever size they arrived in. It reads only the model's metadata, so it needs no lease;
+ * normalisation waits for the batch (see {@link PredictBatch}).
  */
 final class PreprocessProcessor implements Processor<String, DecodedImage, String, ModelInput> {
   private final ModelSlot<ServingModel> model;
@@ -26,10 +27,8 @@ final class PreprocessProcessor implements Processor<String, DecodedImage, Strin
 
   @Override
   public void process(Record<String, DecodedImage> record) {
-    ServingModel serving = model.peek();
-    float[] values = new float[serving.inputLength()];
-    new ImagePreprocessor(serving.preprocessing()).write(record.value().image(), values, 0);
+    var sized = new ImagePreprocessor(model.peek().preprocessing()).resize(record.value().image());
     DecodedImage d = record.value();
-    context.forward(record.withValue(new ModelInput(d.imageId(), d.eventTimeMs(), values)));
+    context.forward(record.withValue(new ModelInput(d.imageId(), d.eventTimeMs(), sized)));
   }
 }

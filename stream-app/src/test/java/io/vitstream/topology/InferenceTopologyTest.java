@@ -2,35 +2,18 @@ package io.vitstream.topology;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.vitstream.app.AppConfig;
-import io.vitstream.app.ConfigKeys;
-import io.vitstream.app.InferenceService;
 import io.vitstream.avro.DeadLetter;
 import io.vitstream.avro.ImageEvent;
 import io.vitstream.avro.Prediction;
 import io.vitstream.inference.BatchClassifier;
 import io.vitstream.inference.BatchShapes;
-import io.vitstream.inference.ModelSlot;
 import io.vitstream.inference.ServingModel;
 import io.vitstream.kafka.TopicNames;
-import io.vitstream.serde.SingleObjectAvroSerde;
-import io.vitstream.store.Sha256;
 import io.vitstream.testing.TestImages;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-import java.util.Properties;
 import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.streams.TestInputTopic;
-import org.apache.kafka.streams.TestOutputTopic;
-import org.apache.kafka.streams.TopologyTestDriver;
-import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -38,12 +21,6 @@ import org.junit.jupiter.api.Test;
 
 /** The real topology and the real (fixture) ViT under TopologyTestDriver. */
 class InferenceTopologyTest {
-  private static final SingleObjectAvroSerde<ImageEvent> IMAGES =
-      new SingleObjectAvroSerde<>(ImageEvent.class);
-  private static final SingleObjectAvroSerde<Prediction> PREDICTIONS =
-      new SingleObjectAvroSerde<>(Prediction.class);
-  private static final SingleObjectAvroSerde<DeadLetter> DEAD_LETTERS =
-      new SingleObjectAvroSerde<>(DeadLetter.class);
 
   private static ServingModel model;
 
@@ -57,93 +34,15 @@ class InferenceTopologyTest {
     model.close();
   }
 
-  /** A driver over the real topology and the real Streams properties. */
-  private static final class Driver implements AutoCloseable {
-    final TopologyTestDriver driver;
-    final TestInputTopic<String, ImageEvent> images;
-    final TestInputTopic<String, byte[]> rawImages;
-    final TestOutputTopic<String, Prediction> predictions;
-    final TestOutputTopic<String, DeadLetter> deadLetters;
-
-    Driver(int maxBatch, long maxDelayMs, int maxBytes, int maxSide, String guarantee) {
-      this(maxBatch, maxDelayMs, maxBytes, maxSide, guarantee, Map.of());
-    }
-
-    Driver(
-        int maxBatch,
-        long maxDelayMs,
-        int maxBytes,
-        int maxSide,
-        String guarantee,
-        Map<String, String> more) {
-      Map<String, String> settings =
-          new java.util.HashMap<>(
-              Map.of(
-                  ConfigKeys.MAX_BATCH_SIZE.name(), Integer.toString(maxBatch),
-                  ConfigKeys.MAX_BATCH_DELAY_MS.name(), Long.toString(maxDelayMs),
-                  ConfigKeys.MAX_IMAGE_BYTES.name(), Integer.toString(maxBytes),
-                  ConfigKeys.MAX_IMAGE_SIDE.name(), Integer.toString(maxSide),
-                  ConfigKeys.PROCESSING_GUARANTEE.name(), guarantee));
-      settings.putAll(more);
-      AppConfig config = AppConfig.load(Optional.empty(), settings);
-      Properties props = InferenceService.streamsProperties(config);
-      driver =
-          new TopologyTestDriver(
-              InferenceTopology.buildInferenceTopology(config.inference(), new ModelSlot<>(model)),
-              props,
-              Instant.ofEpochMilli(0));
-      images =
-          driver.createInputTopic(TopicNames.IMAGES, new StringSerializer(), IMAGES.serializer());
-      rawImages =
-          driver.createInputTopic(
-              TopicNames.IMAGES, new StringSerializer(), new ByteArraySerializer());
-      predictions =
-          driver.createOutputTopic(
-              TopicNames.PREDICTIONS, new StringDeserializer(), PREDICTIONS.deserializer());
-      deadLetters =
-          driver.createOutputTopic(
-              TopicNames.DEAD_LETTERS, new StringDeserializer(), DEAD_LETTERS.deserializer());
-    }
-
-    Driver(int maxBatch, long maxDelayMs) {
-      this(maxBatch, maxDelayMs, 1 << 20, 512, "exactly_once_v2");
-    }
-
-    KeyValueStore<Long, Object> buffer() {
-      return driver.getKeyValueStore(InferenceTopology.BUFFER_STORE);
-    }
-
-    void pipe(String id, long timestamp) {
-      images.pipeInput(
-          id, TestImages.encoded(id, TestImages.png(28, 28, id.hashCode())), timestamp);
-    }
-
-    @Override
-    public void close() {
-      driver.close();
-    }
-  }
-
-  private static long count(KeyValueStore<Long, Object> store) {
-    long n = 0;
-    try (var it = store.all()) {
-      while (it.hasNext()) {
-        it.next();
-        n++;
-      }
-    }
-    return n;
-  }
-
   @Test
   void shouldFlushOneBatchWhenTheBufferReachesMaxBatchSize() {
-    try (Driver d = new Driver(4, 60_000)) {
+    try (TopologyDriver d = new TopologyDriver(model, 4, 60_000)) {
       // Given three images buffered
       for (int i = 0; i < 3; i++) {
         d.pipe("img-" + i, 100 + i);
       }
       assertThat(d.predictions.isEmpty()).isTrue();
-      assertThat(count(d.buffer())).isEqualTo(3);
+      assertThat(TopologyDriver.count(d.buffer())).isEqualTo(3);
 
       // When the fourth arrives
       d.pipe("img-3", 103);
@@ -155,13 +54,13 @@ class InferenceTopologyTest {
           .containsExactly("img-0", "img-1", "img-2", "img-3");
       assertThat(out).allSatisfy(r -> assertThat(r.value().getBatchSize()).isEqualTo(4));
       assertThat(out).allSatisfy(r -> assertThat(r.value().getPaddedBatchSize()).isEqualTo(4));
-      assertThat(count(d.buffer())).isZero();
+      assertThat(TopologyDriver.count(d.buffer())).isZero();
     }
   }
 
   @Test
   void shouldFlushOnWallClockPunctuationAfterMaxDelayAndPadTheBatch() {
-    try (Driver d = new Driver(32, 100)) {
+    try (TopologyDriver d = new TopologyDriver(model, 32, 100)) {
       // Given three images buffered under a batch size of 32
       for (int i = 0; i < 3; i++) {
         d.pipe("img-" + i, 100 + i);
@@ -177,13 +76,13 @@ class InferenceTopologyTest {
       assertThat(out).hasSize(3);
       assertThat(out).allSatisfy(p -> assertThat(p.getBatchSize()).isEqualTo(3));
       assertThat(out).allSatisfy(p -> assertThat(p.getPaddedBatchSize()).isEqualTo(4));
-      assertThat(count(d.buffer())).isZero();
+      assertThat(TopologyDriver.count(d.buffer())).isZero();
     }
   }
 
   @Test
   void shouldEmitOnePredictionPerImageWithItsTimestampKeyAndHeaders() {
-    try (Driver d = new Driver(8, 50)) {
+    try (TopologyDriver d = new TopologyDriver(model, 8, 50)) {
       // Given images with their own timestamps and a header
       byte[] png = TestImages.png(28, 28, 7);
       var headers = new RecordHeaders().add("trace", new byte[] {42});
@@ -222,7 +121,7 @@ class InferenceTopologyTest {
     var alone = new BatchClassifier(new BatchShapes(1), 3).classify(model, List.of(input));
 
     // When it goes through the topology in a batch of three padded to four
-    try (Driver d = new Driver(32, 10)) {
+    try (TopologyDriver d = new TopologyDriver(model, 32, 10)) {
       d.pipe("x", 1);
       d.images.pipeInput("y", TestImages.encoded("y", png), 2);
       d.pipe("z", 3);
@@ -244,7 +143,7 @@ class InferenceTopologyTest {
   void shouldDeadLetterEachKindOfBadInputAndGoOn() {
     // TopologyTestDriver's mock producer drops what the deserialization handler sends under
     // exactly-once; the broker IT checks that path under exactly-once.
-    try (Driver d = new Driver(1, 10, 4_096, 64, "at_least_once")) {
+    try (TopologyDriver d = new TopologyDriver(model, 1, 10, 4_096, 64, "at_least_once")) {
       // Given one bad record of each kind, then a good image
       byte[] garbage = {0x01, 0x02, 0x03, 0x04};
       d.rawImages.pipeInput("garbage", garbage);
@@ -292,79 +191,12 @@ class InferenceTopologyTest {
         assertThat(letters.get(i).key()).isEqualTo(sent.getImageId());
         assertThat(l.getSourcePartition()).isZero();
         assertThat(l.getSourceOffset()).isEqualTo(i);
-        assertThat(l.getOriginalValue().array()).containsExactly(IMAGES.encode(sent));
+        assertThat(l.getOriginalValue().array())
+            .containsExactly(TopologyDriver.IMAGES.encode(sent));
         assertThat(l.getExceptionClass()).endsWith("BadImageException");
       }
 
       // And the stream went on
-      assertThat(d.predictions.readKeyValuesToList())
-          .extracting(kv -> kv.key)
-          .containsExactly("good");
-    }
-  }
-
-  @Test
-  void shouldDeadLetterAHugeImageWithABoundedPrefixItsSizeAndDigestThenGoOn() {
-    try (var d =
-        new Driver(
-            1,
-            10,
-            4096,
-            512,
-            "exactly_once_v2",
-            Map.of(ConfigKeys.DEAD_LETTER_VALUE_MAX_BYTES.name(), "1024"))) {
-      // Given a 10 MB image, far over image.max.bytes, then a good one
-      byte[] huge = IMAGES.encode(TestImages.encoded("huge", new byte[10_000_000]));
-      d.rawImages.pipeInput("huge", huge);
-      d.pipe("good", 1);
-
-      // Then its dead letter keeps the first 1,024 bytes, the size and the digest, and stays small
-      List<TestRecord<String, DeadLetter>> letters = d.deadLetters.readRecordsToList();
-      assertThat(letters).hasSize(1);
-      DeadLetter l = letters.get(0).value();
-      assertThat(l.getStage()).isEqualTo("decode");
-      assertThat(l.getReason()).contains("over the limit of 4096 B");
-      assertThat(l.getOriginalValue().array()).containsExactly(Arrays.copyOf(huge, 1024));
-      assertThat(l.getOriginalSize()).isEqualTo(huge.length);
-      assertThat(l.getOriginalSha256()).isEqualTo(Sha256.hex(huge));
-      assertThat(DEAD_LETTERS.encode(l).length).isLessThan(1024 + 2 * 8192);
-
-      // And the stream went on
-      assertThat(d.predictions.readKeyValuesToList())
-          .extracting(kv -> kv.key)
-          .containsExactly("good");
-    }
-  }
-
-  @Test
-  void shouldDeadLetterAPredictionTooLargeForItsTopicInsteadOfSendingItThenGoOn() {
-    try (var d =
-        new Driver(
-            1,
-            10,
-            4096,
-            512,
-            "exactly_once_v2",
-            Map.of(
-                ConfigKeys.DEAD_LETTER_VALUE_MAX_BYTES.name(),
-                "1024",
-                "producer.max.request.size",
-                "40000"))) {
-      // Given an image whose 30,000-character id makes its prediction larger than the record limit
-      String longId = "x".repeat(30_000);
-      d.pipe(longId, 1);
-      d.pipe("good", 2);
-
-      // Then the prediction is not sent: a small dead letter says why
-      List<TestRecord<String, DeadLetter>> letters = d.deadLetters.readRecordsToList();
-      assertThat(letters).hasSize(1);
-      DeadLetter l = letters.get(0).value();
-      assertThat(l.getStage()).isEqualTo("produce");
-      assertThat(l.getReason()).contains("cannot produce to predictions").contains("23616-byte");
-      assertThat(l.getOriginalKey().remaining()).isEqualTo(1024);
-      assertThat(l.getSourceOffset()).isZero();
-
-      // And the next image is predicted
       assertThat(d.predictions.readKeyValuesToList())
           .extracting(kv -> kv.key)
           .containsExactly("good");
