@@ -27,13 +27,15 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code vitstream model bench}: times fp32 inference on the CPU for each (threads, batch) cell.
- * Every cell is warmed up first; then the cells take turns, a slice of time each per round, so that
- * noise from other processes hits all of them alike. A pass makes its input in a per-batch manager,
- * runs the forward and reads the logits back once, as a serving loop does.
+ * {@code vitstream bench forward} (also {@code vitstream model bench}): times fp32 inference on the
+ * CPU for each (threads, batch) cell. Every cell is warmed up first; then the cells take turns, a
+ * slice of time each per round, so that noise from other processes hits all of them alike. A pass
+ * makes its input in a per-batch manager, runs the forward and reads the logits back once, as a
+ * serving loop does.
  */
 @Command(
-    name = "bench",
+    name = "forward",
+    aliases = "bench",
     mixinStandardHelpOptions = true,
     description = "Time forward passes per (threads, batch) and print img/s and ms/batch.")
 final class BenchCommand implements Callable<Integer> {

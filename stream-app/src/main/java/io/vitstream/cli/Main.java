@@ -24,7 +24,8 @@ import picocli.CommandLine.Command;
       DemoCommand.class,
       TrainCommand.class,
       EvaluateCommand.class,
-      ClassifyCommand.class
+      ClassifyCommand.class,
+      BenchGroup.class
     })
 public final class Main implements Runnable {
 
