@@ -113,8 +113,9 @@ public record AppConfig(
             v.string(ConfigKeys.TOPIC_DEAD_LETTERS));
     var batch =
         BatchPolicy.of(
-            v.integer(ConfigKeys.MAX_BATCH_SIZE),
-            Duration.ofMillis(v.integer(ConfigKeys.MAX_BATCH_DELAY_MS)));
+                v.integer(ConfigKeys.MAX_BATCH_SIZE),
+                Duration.ofMillis(v.integer(ConfigKeys.MAX_BATCH_DELAY_MS)))
+            .withMaxInFlight(v.integer(ConfigKeys.BATCHES_IN_FLIGHT));
     int maxImageBytes = v.integer(ConfigKeys.MAX_IMAGE_BYTES);
     var inference =
         new InferenceSettings(

@@ -100,6 +100,13 @@ public final class ConfigKeys {
           "20",
           atLeast(1),
           "Flush a micro-batch once its oldest image waited this long");
+  public static final ConfigKey BATCHES_IN_FLIGHT =
+      new ConfigKey(
+          "max.batches.in.flight",
+          INT,
+          "1",
+          between(0, 4),
+          "Batches whose forward pass runs off the stream thread while the next one fills; 0 = on it");
   public static final ConfigKey TOP_K =
       new ConfigKey("inference.top.k", INT, "3", atLeast(1), "Classes reported per prediction");
   public static final ConfigKey MAX_IMAGE_BYTES =
@@ -347,6 +354,7 @@ public final class ConfigKeys {
           INTRA_OP_THREADS,
           MAX_BATCH_SIZE,
           MAX_BATCH_DELAY_MS,
+          BATCHES_IN_FLIGHT,
           TOP_K,
           MAX_IMAGE_BYTES,
           MAX_IMAGE_SIDE,

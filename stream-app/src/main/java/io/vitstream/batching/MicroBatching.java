@@ -1,7 +1,11 @@
 package io.vitstream.batching;
 
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -38,6 +42,13 @@ public final class MicroBatching<K, V, R> implements ProcessorSupplier<K, V, K, 
   private final BatchHandler<V, R> handler;
 
   /**
+   * The thread batches run on when the policy keeps batches in flight: one for the whole topology,
+   * so that the tasks' forward passes take turns instead of splitting the cores; it ends itself
+   * after a minute without work.
+   */
+  private final ThreadPoolExecutor executor;
+
+  /**
    * @param storeName the buffer store's name (its changelog is {@code <app id>-<name>-changelog})
    * @param policy when to flush
    * @param keySerde and {@code valueSerde}: how buffered records are written to the changelog
@@ -53,11 +64,24 @@ public final class MicroBatching<K, V, R> implements ProcessorSupplier<K, V, K, 
     this.policy = policy;
     this.serde = BufferedSerde.of(keySerde, valueSerde);
     this.handler = handler;
+    this.executor =
+        new ThreadPoolExecutor(
+            1,
+            1,
+            1,
+            TimeUnit.MINUTES,
+            new LinkedBlockingQueue<>(),
+            r -> {
+              Thread t = new Thread(r, "batch-" + storeName);
+              t.setDaemon(true);
+              return t;
+            });
+    executor.allowCoreThreadTimeOut(true);
   }
 
   @Override
   public Processor<K, V, K, R> get() {
-    return new MicroBatchProcessor<>(storeName, policy, handler);
+    return new MicroBatchProcessor<>(storeName, policy, handler, Optional.of(executor));
   }
 
   @Override

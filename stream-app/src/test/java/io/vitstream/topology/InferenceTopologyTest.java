@@ -1,7 +1,9 @@
 package io.vitstream.topology;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import io.vitstream.app.ConfigKeys;
 import io.vitstream.avro.DeadLetter;
 import io.vitstream.avro.ImageEvent;
 import io.vitstream.avro.Prediction;
@@ -12,7 +14,10 @@ import io.vitstream.kafka.TopicNames;
 import io.vitstream.testing.TestImages;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.IntStream;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterAll;
@@ -54,6 +59,41 @@ class InferenceTopologyTest {
           .containsExactly("img-0", "img-1", "img-2", "img-3");
       assertThat(out).allSatisfy(r -> assertThat(r.value().getBatchSize()).isEqualTo(4));
       assertThat(out).allSatisfy(r -> assertThat(r.value().getPaddedBatchSize()).isEqualTo(4));
+      assertThat(TopologyDriver.count(d.buffer())).isZero();
+    }
+  }
+
+  @Test
+  void shouldKeepABatchRunOffTheStreamThreadBufferedUntilItsPredictionsAreForwarded() {
+    try (TopologyDriver d =
+        new TopologyDriver(
+            model,
+            4,
+            60_000,
+            1 << 20,
+            512,
+            "exactly_once_v2",
+            Map.of(ConfigKeys.BATCHES_IN_FLIGHT.name(), "1"))) {
+      // Given a full batch of four handed to the inference thread, and four more behind it
+      for (int i = 0; i < 8; i++) {
+        d.pipe("img-" + i, 100 + i);
+      }
+
+      // Then its entries stay buffered until the stream thread forwards its predictions
+      assertThat(TopologyDriver.count(d.buffer())).isGreaterThanOrEqualTo(4);
+
+      // And at the next ticks every prediction comes out, in input order, and the buffer empties
+      List<String> keys = new ArrayList<>();
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .until(
+              () -> {
+                d.driver.advanceWallClockTime(Duration.ofMillis(10));
+                d.predictions.readRecordsToList().forEach(r -> keys.add(r.key()));
+                return keys.size() == 8;
+              });
+      assertThat(keys)
+          .containsExactlyElementsOf(IntStream.range(0, 8).mapToObj(i -> "img-" + i).toList());
       assertThat(TopologyDriver.count(d.buffer())).isZero();
     }
   }

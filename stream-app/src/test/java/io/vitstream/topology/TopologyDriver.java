@@ -76,6 +76,9 @@ final class TopologyDriver implements AutoCloseable {
                 ConfigKeys.MAX_IMAGE_BYTES.name(), Integer.toString(maxBytes),
                 ConfigKeys.MAX_IMAGE_SIDE.name(), Integer.toString(maxSide),
                 ConfigKeys.PROCESSING_GUARANTEE.name(), guarantee));
+    // the forward on the stream thread, so that outputs follow their input at once; the hand-off
+    // to an inference thread has tests of its own
+    settings.put(ConfigKeys.BATCHES_IN_FLIGHT.name(), "0");
     settings.putAll(more);
     AppConfig config = AppConfig.load(Optional.empty(), settings);
     Properties props = InferenceService.streamsProperties(config);
