@@ -2,6 +2,7 @@ package io.vitstream.app;
 
 import io.vitstream.inference.BatchClassifier;
 import io.vitstream.inference.BatchShapes;
+import io.vitstream.inference.Classifier;
 import io.vitstream.inference.ModelSlot;
 import io.vitstream.inference.ModelVersionListener;
 import io.vitstream.inference.ServingModel;
@@ -63,6 +64,7 @@ public final class InferenceService implements AutoCloseable {
   private final AppConfig config;
   private final ModelSlot<ServingModel> slot;
   private final Optional<ModelStore> store;
+  private final Optional<Classifier> classifier;
   private KafkaStreams streams;
   private ModelVersionListener listener;
   private final StreamsFailure failure = new StreamsFailure("inference");
@@ -78,9 +80,22 @@ public final class InferenceService implements AutoCloseable {
    */
   public InferenceService(
       AppConfig config, ModelSlot<ServingModel> slot, Optional<ModelStore> store) {
+    this(config, slot, store, Optional.empty());
+  }
+
+  /**
+   * Serves with another forward pass than the model's own (a benchmark's no-op, for one); empty:
+   * the model's batched forward.
+   */
+  public InferenceService(
+      AppConfig config,
+      ModelSlot<ServingModel> slot,
+      Optional<ModelStore> store,
+      Optional<Classifier> classifier) {
     this.config = config;
     this.slot = slot;
     this.store = store;
+    this.classifier = classifier;
   }
 
   /** The Streams configuration: tuned defaults, then the pass-through keys of the config file. */
@@ -153,7 +168,10 @@ public final class InferenceService implements AutoCloseable {
               config.inference().topics().modelVersions());
       listener.start();
     }
-    Topology topology = InferenceTopology.buildInferenceTopology(settings, slot);
+    Topology topology =
+        classifier
+            .map(c -> InferenceTopology.buildInferenceTopology(settings, slot, c))
+            .orElseGet(() -> InferenceTopology.buildInferenceTopology(settings, slot));
     Properties props = streamsProperties(config);
     String transactionTimeout =
         StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG);

@@ -29,7 +29,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * Its results are forwarded, and its entries deleted, on the stream thread at the next record or
  * tick after it finished (in order, oldest batch first), so they commit in one transaction with the
  * deletes; a crash before that replays the batch from the changelog. At most {@code maxInFlight}
- * batches run at once; the stream thread waits for the oldest when one more is full.
+ * batches run at once; the stream thread waits for the oldest when one more is full, and a batch
+ * that is only overdue waits for a free slot, filling meanwhile.
  *
  * <p>The buffer is keyed by the input offset (the topology has one source topic, so a task reads
  * one partition), so a record replayed after a crash overwrites its earlier copy instead of being
@@ -105,9 +106,15 @@ final class MicroBatchProcessor<K, V, R> implements Processor<K, V, K, R> {
 
   private void onTick(long now) {
     forwardFinished();
-    while (pending > 0 && now - oldestPendingMs >= policy.maxDelay().toMillis()) {
+    // an overdue batch waits for a free slot instead of blocking the stream thread: it keeps
+    // filling meanwhile, as a dynamic batcher fills while the model is busy
+    while (pending > 0 && now - oldestPendingMs >= policy.maxDelay().toMillis() && hasFreeSlot()) {
       flushOne(now);
     }
+  }
+
+  private boolean hasFreeSlot() {
+    return executor.isEmpty() || inFlight.size() < policy.maxInFlight();
   }
 
   /** Takes up to maxBatchSize of the oldest pending records and runs or hands over the batch. */

@@ -15,7 +15,7 @@ import java.util.List;
  * recording is off (the model's forward sees to that on each calling thread). Safe to call from
  * several threads on one shared model.
  */
-public final class BatchClassifier {
+public final class BatchClassifier implements Classifier {
   private final BatchShapes shapes;
   private final int topK;
 
@@ -47,6 +47,7 @@ public final class BatchClassifier {
    *     floats
    * @throws IllegalArgumentException for a wrong batch size or input length
    */
+  @Override
   public Result classify(ServingModel model, List<float[]> inputs) {
     int n = inputs.size();
     int padded = shapes.padTo(n);

@@ -7,6 +7,7 @@ import io.vitstream.batching.MicroBatching;
 import io.vitstream.image.ImageDecoder;
 import io.vitstream.inference.BatchClassifier;
 import io.vitstream.inference.BatchShapes;
+import io.vitstream.inference.Classifier;
 import io.vitstream.inference.ModelSlot;
 import io.vitstream.inference.ServingModel;
 import io.vitstream.serde.SingleObjectAvroSerde;
@@ -53,6 +54,20 @@ public final class InferenceTopology {
    */
   public static Topology buildInferenceTopology(
       InferenceSettings settings, ModelSlot<ServingModel> model) {
+    return buildInferenceTopology(
+        settings,
+        model,
+        new BatchClassifier(new BatchShapes(settings.batch().maxBatchSize()), settings.topK()));
+  }
+
+  /**
+   * Builds the topology with another forward pass, e.g. a no-op that measures what the rest of the
+   * pipeline costs.
+   *
+   * @param classifier runs each batch; shared by all stream threads; may not be null
+   */
+  public static Topology buildInferenceTopology(
+      InferenceSettings settings, ModelSlot<ServingModel> model, Classifier classifier) {
     var topics = settings.topics();
     var images = new SingleObjectAvroSerde<>(ImageEvent.class);
     var predictions = new SingleObjectAvroSerde<>(Prediction.class);
@@ -60,8 +75,6 @@ public final class InferenceTopology {
     var decoder = new ImageDecoder(settings.maxImageBytes(), settings.maxImageSide());
     var letters = new DeadLetters(settings.deadLetterValueBytes());
     int limit = settings.maxRecordBytes();
-    var classifier =
-        new BatchClassifier(new BatchShapes(settings.batch().maxBatchSize()), settings.topK());
 
     Topology t = new Topology();
     t.addSource(

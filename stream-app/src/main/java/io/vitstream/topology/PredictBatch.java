@@ -5,6 +5,7 @@ import io.vitstream.avro.Prediction;
 import io.vitstream.batching.BatchHandler;
 import io.vitstream.image.ImagePreprocessor;
 import io.vitstream.inference.BatchClassifier;
+import io.vitstream.inference.Classifier;
 import io.vitstream.inference.ModelSlot;
 import io.vitstream.inference.ServingModel;
 import io.vitstream.inference.TopK;
@@ -20,9 +21,9 @@ import java.util.List;
  */
 final class PredictBatch implements BatchHandler<ModelInput, Prediction> {
   private final ModelSlot<ServingModel> model;
-  private final BatchClassifier classifier;
+  private final Classifier classifier;
 
-  PredictBatch(ModelSlot<ServingModel> model, BatchClassifier classifier) {
+  PredictBatch(ModelSlot<ServingModel> model, Classifier classifier) {
     this.model = model;
     this.classifier = classifier;
   }

@@ -1,0 +1,2 @@
+/** Benchmarks of the streaming pipeline, measured side by side in one run. */
+package io.vitstream.bench;
