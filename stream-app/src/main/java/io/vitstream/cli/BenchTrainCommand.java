@@ -105,6 +105,10 @@ final class BenchTrainCommand implements Callable<Integer> {
       double trainGflops,
       double ratioToBlockProducts,
       double ratioToSquare,
+      double cpuMsPerStep,
+      double blockProductsCpuGflops,
+      double trainCpuGflops,
+      double cpuRatioToBlockProducts,
       String loadAverageBefore,
       String loadAverageAfter) {}
 
@@ -146,6 +150,10 @@ final class BenchTrainCommand implements Callable<Integer> {
               step.gflops(),
               step.gflops() / products.gflops(),
               step.gflops() / square.gflops(),
+              step.cpuMsPerStep(),
+              products.cpuGflops(),
+              step.cpuGflops(),
+              step.cpuGflops() / products.cpuGflops(),
               loadBefore,
               LoadAverage.read());
       print(out, report, square);
@@ -260,6 +268,14 @@ final class BenchTrainCommand implements Callable<Integer> {
         r.trainGflops(),
         100 * r.ratioToBlockProducts(),
         100 * r.ratioToSquare());
+    out.printf(
+        Locale.ROOT,
+        "per CPU-second of this process (steady under contention): step %.1f CPU-ms, %.1f GFLOP/s"
+            + " against the mix's %.1f: %.0f%%%n",
+        r.cpuMsPerStep(),
+        r.trainCpuGflops(),
+        r.blockProductsCpuGflops(),
+        100 * r.cpuRatioToBlockProducts());
     out.printf(Locale.ROOT, "load average after: %s%n", r.loadAverageAfter());
   }
 

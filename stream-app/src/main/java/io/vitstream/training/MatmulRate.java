@@ -17,13 +17,19 @@ public final class MatmulRate {
   private static final int WARMUP = 3;
 
   /** One product (m, k) x (k, n) and its measured time per call. */
-  public record Product(String name, long m, long k, long n, double secondsPerCall) {
+  public record Product(
+      String name, long m, long k, long n, double secondsPerCall, double cpuSecondsPerCall) {
     public double flops() {
       return 2.0 * m * k * n;
     }
 
     public double gflops() {
       return flops() / secondsPerCall / 1e9;
+    }
+
+    /** GFLOP per CPU-second of this process. */
+    public double cpuGflops() {
+      return flops() / cpuSecondsPerCall / 1e9;
     }
   }
 
@@ -32,6 +38,13 @@ public final class MatmulRate {
     public double gflops() {
       double flops = products.stream().mapToDouble(Product::flops).sum();
       double seconds = products.stream().mapToDouble(Product::secondsPerCall).sum();
+      return flops / seconds / 1e9;
+    }
+
+    /** GFLOP per CPU-second of the mix. */
+    public double cpuGflops() {
+      double flops = products.stream().mapToDouble(Product::flops).sum();
+      double seconds = products.stream().mapToDouble(Product::cpuSecondsPerCall).sum();
       return flops / seconds / 1e9;
     }
   }
@@ -65,6 +78,7 @@ public final class MatmulRate {
         a.matMul(b).close();
       }
       long calls = 0;
+      long cpuStart = ProcessCpu.nanos();
       long start = System.nanoTime();
       long elapsed;
       do {
@@ -72,7 +86,8 @@ public final class MatmulRate {
         calls++;
         elapsed = System.nanoTime() - start;
       } while (elapsed < seconds * 1e9);
-      return new Product(name, m, k, n, elapsed / 1e9 / calls);
+      double cpu = (ProcessCpu.nanos() - cpuStart) / 1e9;
+      return new Product(name, m, k, n, elapsed / 1e9 / calls, cpu / calls);
     }
   }
 }

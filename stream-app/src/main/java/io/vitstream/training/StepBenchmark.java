@@ -19,7 +19,8 @@ public final class StepBenchmark {
   private StepBenchmark() {}
 
   /** What the timed steps did. */
-  public record Result(int batch, int steps, double seconds, double forwardFlopsPerImage) {
+  public record Result(
+      int batch, int steps, double seconds, double cpuSeconds, double forwardFlopsPerImage) {
     public double msPerStep() {
       return seconds * 1000 / steps;
     }
@@ -31,6 +32,16 @@ public final class StepBenchmark {
     /** The training FLOP rate: 3x the forward's FLOPs per image, times img/s. */
     public double gflops() {
       return ForwardFlops.TRAINING_FACTOR * forwardFlopsPerImage * imagesPerSecond() / 1e9;
+    }
+
+    /** CPU milliseconds of this process per step. */
+    public double cpuMsPerStep() {
+      return cpuSeconds * 1000 / steps;
+    }
+
+    /** Training GFLOP per CPU-second of this process. */
+    public double cpuGflops() {
+      return ForwardFlops.TRAINING_FACTOR * forwardFlopsPerImage * batch * steps / cpuSeconds / 1e9;
     }
   }
 
@@ -54,11 +65,13 @@ public final class StepBenchmark {
             .evalLimit(0)
             .build();
     long[] marks = new long[warmup + steps + 1];
+    long[] cpu = new long[warmup + steps + 1];
     TrainingListener clock =
         new TrainingListener() {
           @Override
           public void onStep(StepProgress p) {
             marks[p.step()] = System.nanoTime();
+            cpu[p.step()] = ProcessCpu.nanos();
           }
         };
     Preprocessing preprocessing =
@@ -69,7 +82,8 @@ public final class StepBenchmark {
           .fit(model, train, train.limit(batch), preprocessing, Optional.empty());
     }
     double seconds = (marks[warmup + steps] - marks[warmup]) / 1e9;
-    return new Result(batch, steps, seconds, ForwardFlops.perImage(vit));
+    double cpuSeconds = (cpu[warmup + steps] - cpu[warmup]) / 1e9;
+    return new Result(batch, steps, seconds, cpuSeconds, ForwardFlops.perImage(vit));
   }
 
   private static LabeledImages randomImages(int count, ViTConfig vit) {
