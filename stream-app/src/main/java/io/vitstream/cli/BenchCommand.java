@@ -1,6 +1,7 @@
 package io.vitstream.cli;
 
 import ai.djl.Device;
+import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.vitstream.runtime.Djl;
@@ -9,10 +10,7 @@ import io.vitstream.vit.Precision;
 import io.vitstream.vit.ViTConfig;
 import io.vitstream.vit.ViTVariants;
 import io.vitstream.vit.VitModel;
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,20 +25,21 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code vitstream bench forward} (also {@code vitstream model bench}): times fp32 inference on the
- * CPU for each (threads, batch) cell. Every cell is warmed up first; then the cells take turns, a
- * slice of time each per round, so that noise from other processes hits all of them alike. A pass
- * makes its input in a per-batch manager, runs the forward and reads the logits back once, as a
- * serving loop does.
+ * {@code vitstream bench forward} (also {@code vitstream model bench}): times inference on the CPU
+ * or a GPU, in fp32 or (on a GPU) fp16, for each (threads, batch) cell. Asked for a GPU where none
+ * is found, it stops with one line rather than running on the CPU. Every cell is warmed up first;
+ * then the cells take turns, a slice of time each per round, so that noise from other processes
+ * hits all of them alike. A pass makes its input in a per-batch manager, runs the forward and reads
+ * the logits back once, as a serving loop does.
  */
 @Command(
     name = "forward",
     aliases = "bench",
     mixinStandardHelpOptions = true,
-    description = "Time forward passes per (threads, batch) and print img/s and ms/batch.")
+    description =
+        "Time forward passes per (threads, batch) on the CPU or a GPU, fp32 or fp16, and print"
+            + " img/s and ms/batch.")
 final class BenchCommand implements Callable<Integer> {
-  private static final Path LOAD_AVERAGE = Path.of("/proc/loadavg");
-
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @ArgGroup(exclusive = true, multiplicity = "1")
@@ -51,6 +50,15 @@ final class BenchCommand implements Callable<Integer> {
 
   @Option(names = "--threads", split = ",", defaultValue = "1,2", description = "intra-op (1,2)")
   List<Integer> threads;
+
+  @Option(names = "--device", defaultValue = "cpu", description = "cpu or gpu (cpu)")
+  String device;
+
+  @Option(
+      names = "--precision",
+      defaultValue = "fp32",
+      description = "fp32, or fp16 on a GPU (fp32); the model is built in it")
+  String precision;
 
   @Option(names = "--seconds", defaultValue = "5", description = "measured time per cell (5)")
   double seconds;
@@ -155,18 +163,22 @@ final class BenchCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     checkOptions();
+    Device target = device();
+    Precision dtype = precision(target);
     ViTConfig config = model.config();
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     int originalThreads = Djl.intraOpThreads();
-    try (VitModel vit = VitModel.create(config, Device.cpu(), Precision.FP32)) {
+    try (VitModel vit = VitModel.create(config, target, dtype)) {
       out.printf(
           Locale.ROOT,
-          "%s: %s; %,d parameters; fp32 on the CPU%n",
+          "%s: %s; %,d parameters; %s on %s%n",
           model.name(),
           config.summary(),
-          vit.parameterCount());
-      out.printf(Locale.ROOT, "load average before: %s%n", loadAverage());
+          vit.parameterCount(),
+          dtype.name().toLowerCase(Locale.ROOT),
+          target);
+      out.printf(Locale.ROOT, "load average before: %s%n", LoadAverage.read());
       out.flush();
       Map<Cell, Timing> cells = new LinkedHashMap<>();
       for (int t : threads) {
@@ -176,7 +188,7 @@ final class BenchCommand implements Callable<Integer> {
       }
       measure(vit, cells, err);
       printTable(out, cells);
-      out.printf(Locale.ROOT, "load average after: %s%n", loadAverage());
+      out.printf(Locale.ROOT, "load average after: %s%n", LoadAverage.read());
     } finally {
       Djl.setIntraOpThreads(originalThreads);
     }
@@ -224,6 +236,40 @@ final class BenchCommand implements Callable<Integer> {
     }
     if (!problems.isEmpty()) {
       throw new ParameterException(spec.commandLine(), String.join("; ", problems));
+    }
+  }
+
+  /**
+   * The device asked for: a GPU only where the engine finds one.
+   *
+   * @throws IllegalStateException for {@code gpu} on a machine without one (exit 1, one line)
+   */
+  private Device device() {
+    return switch (device.toLowerCase(Locale.ROOT)) {
+      case "cpu" -> Device.cpu();
+      case "gpu" -> {
+        Djl.ensureConfigured();
+        int gpus = Engine.getEngine("PyTorch").getGpuCount();
+        if (gpus == 0) {
+          throw new IllegalStateException(
+              "--device gpu: no GPU found (the PyTorch engine sees none; a CUDA build of libtorch"
+                  + " and a driver are needed); use --device cpu");
+        }
+        yield Device.gpu();
+      }
+      default ->
+          throw new ParameterException(
+              spec.commandLine(), "--device must be cpu or gpu, got '" + device + "'");
+    };
+  }
+
+  private Precision precision(Device target) {
+    try {
+      Precision p = Precision.parse(precision);
+      p.checkSupportedOn(target);
+      return p;
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), "--precision: " + e.getMessage());
     }
   }
 
@@ -281,14 +327,5 @@ final class BenchCommand implements Callable<Integer> {
       values[i] = random.nextFloat();
     }
     return values;
-  }
-
-  private static String loadAverage() {
-    try {
-      String[] parts = Files.readString(LOAD_AVERAGE).trim().split("\\s+");
-      return parts[0] + " " + parts[1] + " " + parts[2] + " (1, 5, 15 min)";
-    } catch (IOException | RuntimeException e) {
-      return "unknown (" + LOAD_AVERAGE + " unreadable)";
-    }
   }
 }

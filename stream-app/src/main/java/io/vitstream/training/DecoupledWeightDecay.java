@@ -24,10 +24,14 @@ final class DecoupledWeightDecay {
     this.weightDecay = weightDecay;
     this.decayed =
         parameters.entrySet().stream()
-            .filter(e -> !EXEMPT.contains(e.getKey()))
-            .filter(e -> e.getValue().getArray().getShape().dimension() >= 2)
+            .filter(e -> decays(e.getKey(), e.getValue().getArray()))
             .map(e -> e.getValue().getArray())
             .toList();
+  }
+
+  /** Whether the parameter of this timm name and value is decayed: matrices, not embeddings. */
+  static boolean decays(String name, NDArray value) {
+    return !EXEMPT.contains(name) && value.getShape().dimension() >= 2;
   }
 
   /** Shrinks the decayed weights in place for a step at learning rate {@code lr}. */

@@ -1,8 +1,10 @@
 package io.vitstream.training;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
@@ -13,8 +15,8 @@ import java.util.Random;
 /**
  * The steps of one training epoch, shared by {@link VitTrainer} and {@link TeacherTrainer}. Each
  * step assembles an augmented batch, writes its targets, blends in a teacher's beliefs when
- * distilling, then runs forward, loss and backward, the model's own update rule, and the
- * optimizer's step, all in one native scope.
+ * distilling, then runs forward, loss and backward, reads the loss, the correct count and the
+ * gradient norm back in one read, and runs the update, all in one native scope.
  *
  * <p>Shuffling and augmentation come from per-epoch generators of the seed, so a resumed run sees
  * the same batches as an uninterrupted one.
@@ -25,11 +27,34 @@ final class EpochLoop {
     void write(int[] order, int first, int[] labels, float[] targets);
   }
 
-  /** Runs between backward and the optimizer's step; {@code step} is the update's 1-based index. */
-  interface UpdateRule {
-    UpdateRule NONE = step -> {};
+  /**
+   * The update after backward. The loop reads the gradient norm back with the loss, in one read,
+   * and gives the update the clip factor.
+   */
+  interface Update {
+    /** The global gradient norm as a scalar array in {@code scope}, or null when not clipping. */
+    NDArray gradientNorm(NDManager scope);
 
-    void beforeStep(long step);
+    /**
+     * Updates the weights for the 1-based global {@code step}, the gradients scaled by {@code
+     * gradientScale}.
+     */
+    void step(long step, float gradientScale);
+
+    /** The trainer's own optimizer step, unclipped. */
+    static Update of(Trainer trainer) {
+      return new Update() {
+        @Override
+        public NDArray gradientNorm(NDManager scope) {
+          return null;
+        }
+
+        @Override
+        public void step(long step, float gradientScale) {
+          trainer.step();
+        }
+      };
+    }
   }
 
   /** What an epoch did: {@code steps} is short of a full epoch when the time budget ran out. */
@@ -44,8 +69,9 @@ final class EpochLoop {
   private final Shape imageShape;
   private final float[] pixels;
   private final float[] targets;
+  private final GradientClipper clipper;
   private TargetWriter targetWriter;
-  private UpdateRule updateRule = UpdateRule.NONE;
+  private Update update;
   private Optional<Distillation> distillation = Optional.empty();
 
   /**
@@ -67,6 +93,8 @@ final class EpochLoop {
     this.imageShape = new Shape(b, 1, assembler.rows(), assembler.cols());
     this.pixels = new float[(int) imageShape.size()];
     this.targets = new float[b * classes];
+    this.clipper = new GradientClipper(config.clipNorm());
+    this.update = Update.of(trainer);
     this.targetWriter =
         (order, first, labels, out) -> {
           for (int i = 0; i < labels.length; i++) {
@@ -76,12 +104,14 @@ final class EpochLoop {
   }
 
   EpochLoop targets(TargetWriter writer) {
+    this.update = Update.of(trainer);
     this.targetWriter = writer;
     return this;
   }
 
-  EpochLoop updateRule(UpdateRule rule) {
-    this.updateRule = rule;
+  /** Replaces the trainer's optimizer step; the config's clip norm then applies. */
+  EpochLoop update(Update value) {
+    this.update = value;
     return this;
   }
 
@@ -112,23 +142,22 @@ final class EpochLoop {
         NDArray x = scope.create(pixels, imageShape);
         distillation.ifPresent(d -> d.blendInto(x, targets));
         NDArray y = scope.create(targets, new Shape(b, classes));
-        long[] predicted;
+        NDArray loss;
+        NDArray logits;
         try (GradientCollector gc = trainer.newGradientCollector()) {
-          NDArray logits = trainer.forward(new NDList(x)).singletonOrThrow();
-          NDArray loss = trainer.getLoss().evaluate(new NDList(y), new NDList(logits));
-          float value = loss.getFloat();
-          if (!Float.isFinite(value)) {
-            throw new NonFiniteLossException(value, epoch, s + 1);
-          }
+          logits = trainer.forward(new NDList(x)).singletonOrThrow();
+          loss = trainer.getLoss().evaluate(new NDList(y), new NDList(logits));
           gc.backward(loss);
-          lossSum += value;
-          predicted = logits.argMax(1).toLongArray();
         }
-        updateRule.beforeStep(stepsBefore + s + 1);
-        trainer.step();
-        for (int i = 0; i < b; i++) {
-          correct += predicted[i] == labels[i] ? 1 : 0;
+        long global = stepsBefore + s + 1;
+        float[] stats = readStats(scope, loss, logits, labels);
+        if (!Float.isFinite(stats[0])) {
+          throw new NonFiniteLossException(stats[0], epoch, s + 1);
         }
+        float scale = stats.length > 2 ? clipper.scale(stats[2]) : 1;
+        update.step(global, scale);
+        lossSum += stats[0];
+        correct += (long) stats[1];
       }
       s++;
       elapsed = (System.nanoTime() - start) / 1e9;
@@ -146,6 +175,24 @@ final class EpochLoop {
               Math.max(0, eta)));
     }
     return new Outcome(s, lossSum / Math.max(1, s), (double) correct / Math.max(1, s * b), elapsed);
+  }
+
+  /**
+   * The step's loss, correct predictions and (when clipping) gradient norm, in one read back from
+   * the device: the step's only synchronisation.
+   */
+  private float[] readStats(NDManager scope, NDArray loss, NDArray logits, int[] labels) {
+    long[] wide = new long[labels.length];
+    for (int i = 0; i < labels.length; i++) {
+      wide[i] = labels[i];
+    }
+    NDArray hits = logits.argMax(1).eq(scope.create(wide)).sum().toType(DataType.FLOAT32, false);
+    NDList stats = new NDList(loss.reshape(), hits);
+    NDArray norm = update.gradientNorm(scope);
+    if (norm != null) {
+      stats.add(norm);
+    }
+    return NDArrays.stack(stats).toFloatArray();
   }
 
   /** A Fisher-Yates permutation of {@code 0 .. n-1} from a generator with the given seed. */

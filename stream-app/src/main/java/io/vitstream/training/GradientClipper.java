@@ -1,15 +1,10 @@
 package io.vitstream.training;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.nn.Parameter;
-import java.util.ArrayList;
-import java.util.Collection;
-import java.util.List;
-
 /**
- * Clips gradients to a global L2 norm, as in the paper's fine-tuning. DJL's {@code optClipGrad}
- * clamps each value from above only, which is not this.
+ * Global-norm gradient clipping, as in the paper's fine-tuning: every gradient is scaled by the
+ * same factor so that their global L2 norm is at most the maximum. DJL's {@code optClipGrad} clamps
+ * each value from above only, which is not this. The norm comes from {@link
+ * FusedOptimizer#gradientNorm}, and the factor goes into the update as its gradient rescale.
  */
 final class GradientClipper {
   private final float maxNorm;
@@ -19,40 +14,14 @@ final class GradientClipper {
   }
 
   /**
-   * Scales every gradient in place (frozen parameters have none) so that their global norm is at
-   * most the maximum.
+   * The factor for gradients of global norm {@code norm}: 1 at or below the maximum.
    *
-   * @return the global norm before clipping
+   * @throws NonFiniteGradientException when the norm is NaN or infinite
    */
-  float clip(Collection<Parameter> parameters) {
-    // getGradient() returns a new handle in the model's manager: attach each to a scope we close.
-    try (NDManager scope = NDManager.newBaseManager()) {
-      List<NDArray> grads = new ArrayList<>();
-      NDArray sumSq = null;
-      for (Parameter p : parameters) {
-        if (!p.requiresGradient()) {
-          continue; // frozen: no gradient to clip
-        }
-        NDArray g = p.getArray().getGradient();
-        g.attach(scope);
-        grads.add(g);
-        NDArray sq = g.square().sum();
-        sumSq = sumSq == null ? sq : sumSq.add(sq);
-      }
-      if (sumSq == null) {
-        return 0;
-      }
-      float norm = (float) Math.sqrt(sumSq.getFloat());
-      if (!Float.isFinite(norm)) {
-        throw new NonFiniteGradientException(norm);
-      }
-      if (norm > maxNorm) {
-        float scale = maxNorm / (norm + 1e-6f);
-        for (NDArray g : grads) {
-          g.muli(scale);
-        }
-      }
-      return norm;
+  float scale(float norm) {
+    if (!Float.isFinite(norm)) {
+      throw new NonFiniteGradientException(norm);
     }
+    return norm > maxNorm ? maxNorm / (norm + 1e-6f) : 1;
   }
 }

@@ -1,12 +1,10 @@
 package io.vitstream.training;
 
-import ai.djl.training.optimizer.Optimizer;
-import ai.djl.training.tracker.ParameterTracker;
 import java.util.Locale;
 
 /**
- * The optimizer of a run. Weight decay is never DJL's: {@link DecoupledWeightDecay} applies it to
- * the matrices only, for either kind.
+ * The optimizer of a run, applied by {@link FusedOptimizer}. Weight decay is decoupled and applies
+ * to the matrices only, for either kind.
  */
 public enum OptimizerKind {
   /** Adam with decoupled weight decay: the from-scratch recipe. */
@@ -21,19 +19,6 @@ public enum OptimizerKind {
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("unknown optimizer '" + text + "': adamw or sgd", e);
     }
-  }
-
-  Optimizer build(ParameterTracker learningRate) {
-    return switch (this) {
-      case ADAMW ->
-          Optimizer.adamW().optLearningRateTracker(learningRate).optWeightDecays(0).build();
-      case SGD ->
-          Optimizer.sgd()
-              .setLearningRateTracker(learningRate)
-              .optMomentum(0.9f)
-              .optWeightDecays(0)
-              .build();
-    };
   }
 
   @Override

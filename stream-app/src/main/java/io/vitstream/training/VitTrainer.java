@@ -1,7 +1,6 @@
 package io.vitstream.training;
 
 import ai.djl.Device;
-import ai.djl.nn.Parameter;
 import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.Trainer;
 import io.vitstream.dataset.BatchAssembler;
@@ -12,7 +11,6 @@ import io.vitstream.image.Preprocessing;
 import io.vitstream.runtime.Djl;
 import io.vitstream.vit.VitModel;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 
@@ -91,8 +89,7 @@ public final class VitTrainer {
     WarmupCosineSchedule schedule = WarmupCosineSchedule.of(config, stepsPerEpoch, state.step());
     DefaultTrainingConfig djlConfig =
         new DefaultTrainingConfig(new SmoothedCrossEntropy())
-            .optDevices(new Device[] {model.device()})
-            .optOptimizer(config.optimizer().build(schedule));
+            .optDevices(new Device[] {model.device()});
     Evaluator evaluator = new Evaluator(EVAL_BATCH);
     LabeledImages testSubset = test.limit(config.evalLimit());
     BatchAssembler assembler =
@@ -101,10 +98,17 @@ public final class VitTrainer {
     double seconds = state.trainingSeconds();
     long step = state.step();
     boolean stopped = false;
-    try (Trainer trainer = model.djlModel().newTrainer(djlConfig)) {
+    try (Trainer trainer = model.djlModel().newTrainer(djlConfig);
+        FusedOptimizer optimizer =
+            new FusedOptimizer(
+                model.parameters(),
+                config.optimizer(),
+                config.weightDecay(),
+                schedule,
+                trainer.getManager())) {
       EpochLoop loop =
           new EpochLoop(trainer, config, listener, assembler, model.config().numClasses())
-              .updateRule(clipAndDecay(model, schedule))
+              .update(optimizer)
               .distillation(distillation);
       targets.ifPresent(t -> loop.targets(soft(t)));
       for (int epoch = state.epoch() + 1; epoch <= config.epochs() && !stopped; epoch++) {
@@ -147,17 +151,6 @@ public final class VitTrainer {
               + model.config().numClasses()
               + "-class model");
     }
-  }
-
-  /** The ViT's update rule: global-norm clipping, then AdamW's decoupled weight decay. */
-  private EpochLoop.UpdateRule clipAndDecay(VitModel model, WarmupCosineSchedule schedule) {
-    Collection<Parameter> parameters = model.parameters().values();
-    GradientClipper clipper = new GradientClipper(config.clipNorm());
-    DecoupledWeightDecay decay = new DecoupledWeightDecay(model.parameters(), config.weightDecay());
-    return step -> {
-      clipper.clip(parameters);
-      decay.apply(schedule.at(step));
-    };
   }
 
   /** Targets copied from the soft rows of the batch's images. */
