@@ -79,6 +79,11 @@ final class AppProcess implements AutoCloseable {
     }
   }
 
+  /** The app's operating-system process id, e.g. for {@code /proc/<pid>/status}. */
+  long pid() {
+    return process.pid();
+  }
+
   boolean isAlive() {
     return process.isAlive();
   }
