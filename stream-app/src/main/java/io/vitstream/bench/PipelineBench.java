@@ -1,70 +1,61 @@
 package io.vitstream.bench;
 
 import io.vitstream.app.AppConfig;
-import io.vitstream.app.InferenceService;
-import io.vitstream.avro.Prediction;
+import io.vitstream.app.ConfigKeys;
 import io.vitstream.image.ImageDecoder;
 import io.vitstream.image.ImagePreprocessor;
 import io.vitstream.image.RawImage;
 import io.vitstream.inference.BatchClassifier;
 import io.vitstream.inference.BatchShapes;
-import io.vitstream.inference.Classifier;
-import io.vitstream.inference.ModelSlot;
 import io.vitstream.inference.ServingModel;
-import io.vitstream.kafka.TopicAdmin;
-import io.vitstream.publish.ImagePublisher;
 import io.vitstream.publish.SourceImage;
 import io.vitstream.runtime.Djl;
-import io.vitstream.serde.SingleObjectAvroSerde;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
+import java.util.function.BiFunction;
 import java.util.function.Consumer;
-import java.util.function.Function;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
  * {@code vitstream bench pipeline}: in one run, on the same records, batch size and threads, the
  * raw batched forward of the served model, the Kafka ceiling (the same exactly-once topology with a
- * no-op forward) and the pipeline end to end. Both pipeline phases start with every record already
- * published, so they run at capacity; their rates are taken in the steady part of the run, after
- * warm-up. The pipeline phase is sampled with JFR to say where its CPU goes.
+ * no-op forward) and the pipeline end to end, then the latency at half the pipeline's measured
+ * capacity. Both capacity phases start with every record already published; their rates are taken
+ * in the steady part of the run, after warm-up. The pipeline phase is profiled: exact CPU per
+ * thread, JFR samples per stage.
  */
 public final class PipelineBench {
-  private final Function<String, AppConfig> configs;
+  private final BiFunction<String, Map<String, String>, AppConfig> configs;
   private final double skip;
   private final Duration rawTime;
   private final Consumer<String> log;
 
   /**
-   * @param configs the config of each phase ("ceiling", "pipeline"), each with its own application
-   *     id and topics, on the broker to use
+   * @param configs the config of a phase, by phase name and extra settings: each phase gets its own
+   *     application id and topics, on the broker to use
    * @param skip the share of the first outputs left out as warm-up
    * @param rawTime how long each raw-forward measurement runs
    * @param log progress lines
    */
   public PipelineBench(
-      Function<String, AppConfig> configs, double skip, Duration rawTime, Consumer<String> log) {
+      BiFunction<String, Map<String, String>, AppConfig> configs,
+      double skip,
+      Duration rawTime,
+      Consumer<String> log) {
     this.configs = configs;
     this.skip = skip;
     this.rawTime = rawTime;
     this.log = log;
   }
 
-  /** Runs the three measurements; the model is the caller's and stays open. */
+  /** Runs the measurements; the model is the caller's and stays open. */
   public PipelineReport run(ServingModel model, List<SourceImage> images) throws Exception {
-    AppConfig base = configs.apply("pipeline");
+    AppConfig base = configs.apply("pipeline", Map.of());
     int batch = base.inference().batch().maxBatchSize();
     Map<String, Integer> threads = new LinkedHashMap<>();
     threads.put("stream", base.streamThreads());
@@ -74,112 +65,102 @@ public final class PipelineBench {
     Djl.setIntraOpThreads(base.intraOpThreads());
     double rawBefore = rawForward(model, images, batch);
     log.accept(String.format("raw forward: %.1f img/s", rawBefore));
-    var shapes = new BatchShapes(batch);
-    Phase ceiling =
-        phase(
-            configs.apply("ceiling"),
-            model,
-            images,
-            Optional.of(new NoopClassifier(shapes, base.inference().topK())),
-            false);
-    log.accept(String.format("Kafka ceiling: %.1f img/s", ceiling.rate().perSecond()));
-    Phase pipeline = phase(base, model, images, Optional.empty(), true);
-    log.accept(String.format("pipeline: %.1f img/s", pipeline.rate().perSecond()));
+    var noop = new NoopClassifier(new BatchShapes(batch), base.inference().topK());
+    // the ceiling is an order of magnitude faster: three rounds of the records give it a steady
+    // window of a few seconds too
+    List<SourceImage> rounds = new ArrayList<>(images);
+    rounds.addAll(images);
+    rounds.addAll(images);
+    PhaseRun ceiling =
+        PhaseRun.run(
+            configs.apply("ceiling", Map.of()), model, rounds, 0, Optional.of(noop), () -> {});
+    SteadyRate ceilingRate = SteadyRate.of(ceiling.arrivalsMillis(), skip);
+    log.accept(String.format("Kafka ceiling: %.1f img/s", ceilingRate.perSecond()));
+    StageProfile sampler = StageProfile.start();
+    ThreadCpu cpu = ThreadCpu.start();
+    PhaseRun pipeline;
+    Map<String, Double> stages;
+    SteadyRate pipelineRate;
+    try (sampler;
+        cpu) {
+      pipeline = PhaseRun.run(base, model, images, 0, Optional.empty(), () -> {});
+      pipelineRate = SteadyRate.of(pipeline.arrivalsMillis(), skip);
+      stages = stages(pipeline, pipelineRate, sampler, cpu, base);
+    }
+    log.accept(String.format("pipeline: %.1f img/s", pipelineRate.perSecond()));
     double rawAfter = rawForward(model, images, batch);
     log.accept(String.format("raw forward again: %.1f img/s", rawAfter));
+    LatencyPoint half = latency("half-load", Map.of(), model, images, pipelineRate.perSecond() / 2);
+    log.accept(String.format("latency at %.0f img/s: %s", half.offered(), half));
     return new PipelineReport(
         images.size(),
         batch,
+        base.inference().batch().maxDelay().toMillis(),
         threads,
         rawBefore,
         rawAfter,
-        ceiling.rate(),
-        pipeline.rate(),
+        ceilingRate,
+        pipelineRate,
         pipeline.meanBatch(),
         pipeline.forwardMsPerBatch(),
-        pipeline.cpuMicrosPerImage());
+        stages,
+        half);
   }
 
-  /** What one pipeline phase measured. */
-  private record Phase(
-      SteadyRate rate,
-      double meanBatch,
-      double forwardMsPerBatch,
-      Map<String, Double> cpuMicrosPerImage) {}
-
-  private Phase phase(
-      AppConfig c,
+  /**
+   * Latency at an offered load: images published at {@code rate} for about 15 s while the app runs.
+   */
+  LatencyPoint latency(
+      String phase,
+      Map<String, String> settings,
       ServingModel model,
       List<SourceImage> images,
-      Optional<Classifier> classifier,
-      boolean profile)
+      double rate)
       throws Exception {
-    var topics = c.inference().topics();
-    try (Admin admin = Admin.create(c.clientConfig())) {
-      TopicAdmin.createMissing(admin, topics, c.topicPartitions());
-    }
-    new ImagePublisher(
-            c.clientConfig(), topics.images(), 0, ImagePublisher.DEFAULT_DELIVERY_TIMEOUT)
-        .publish(images, n -> {})
-        .requireComplete(topics.images());
-    long[] arrivals = new long[images.size()];
-    List<Prediction> predictions = new ArrayList<>(images.size());
-    // not closed here: closing a slot closes its model, which is the caller's
-    ModelSlot<ServingModel> slot = new ModelSlot<>(model);
-    StageProfile sampler = profile ? StageProfile.start() : null;
-    ThreadCpu cpu = profile ? ThreadCpu.start() : null;
-    try (InferenceService service = new InferenceService(c, slot, Optional.empty(), classifier);
-        var consumer = consumer(c)) {
-      service.start();
-      List<TopicPartition> parts =
-          consumer.partitionsFor(topics.predictions()).stream()
-              .map(p -> new TopicPartition(p.topic(), p.partition()))
-              .toList();
-      consumer.assign(parts);
-      consumer.seekToBeginning(parts);
-      var serde = new SingleObjectAvroSerde<>(Prediction.class);
-      long deadline = System.currentTimeMillis() + Duration.ofMinutes(10).toMillis();
-      int got = 0;
-      while (got < images.size() && System.currentTimeMillis() < deadline) {
-        for (var r : consumer.poll(Duration.ofMillis(50))) {
-          if (got < arrivals.length) {
-            arrivals[got++] = System.currentTimeMillis();
-            predictions.add(serde.decode(r.value()));
-          }
-        }
-        service.throwIfFailed();
-      }
-      if (got < images.size()) {
-        throw new IllegalStateException(
-            "only " + got + " of " + images.size() + " predictions within 10 minutes");
-      }
-    }
-    SteadyRate rate = SteadyRate.of(arrivals, skip);
-    double batches = predictions.stream().mapToDouble(p -> 1.0 / p.getBatchSize()).sum();
-    double forwardMs =
-        predictions.stream().mapToDouble(p -> p.getInferenceTimeMs() / p.getBatchSize()).sum();
-    Map<String, Double> perImage = new LinkedHashMap<>();
-    if (profile) {
-      try (sampler;
-          cpu) {
-        long[] sorted = arrivals.clone();
-        java.util.Arrays.sort(sorted);
-        long from = sorted[(int) (sorted.length * skip)];
-        long to = from + (long) (rate.seconds() * 1000);
-        var breakdown =
-            new StageBreakdown(
-                cpu.between(from, to),
-                sampler.samples(Instant.ofEpochMilli(from), Instant.ofEpochMilli(to)),
-                forwardMs / predictions.size() * 1e3 * rate.outputs() / 1e6,
-                c.inference().batch().maxInFlight() > 0);
-        breakdown.microsPerImage(rate.outputs()).forEach(perImage::put);
-      }
-    }
-    return new Phase(rate, predictions.size() / batches, forwardMs / batches, perImage);
+    int n = (int) Math.min(images.size(), Math.max(500, rate * 15));
+    PhaseRun run =
+        PhaseRun.run(
+            configs.apply(phase, settings),
+            model,
+            images.subList(0, n),
+            rate,
+            Optional.empty(),
+            () -> {});
+    return new LatencyPoint(
+        rate,
+        SteadyRate.of(run.arrivalsMillis(), skip).perSecond(),
+        run.latencyMs(0.50, skip),
+        run.latencyMs(0.99, skip),
+        run.forwardMsPerBatch(),
+        run.meanBatch());
+  }
+
+  /** Capacity (backlog) of the pipeline with other settings, e.g. another batch size. */
+  SteadyRate capacity(
+      String phase, Map<String, String> settings, ServingModel model, List<SourceImage> images)
+      throws Exception {
+    PhaseRun run =
+        PhaseRun.run(configs.apply(phase, settings), model, images, 0, Optional.empty(), () -> {});
+    return SteadyRate.of(run.arrivalsMillis(), skip);
+  }
+
+  private Map<String, Double> stages(
+      PhaseRun run, SteadyRate rate, StageProfile sampler, ThreadCpu cpu, AppConfig c) {
+    long[] sorted = run.arrivalsMillis().clone();
+    Arrays.sort(sorted);
+    long from = sorted[(int) (sorted.length * skip)];
+    long to = from + (long) (rate.seconds() * 1000);
+    double forwardSeconds = run.forwardMsTotal() / run.predictions().size() * rate.outputs() / 1e3;
+    return new StageBreakdown(
+            cpu.between(from, to),
+            sampler.samples(Instant.ofEpochMilli(from), Instant.ofEpochMilli(to)),
+            forwardSeconds,
+            c.inference().batch().maxInFlight() > 0)
+        .microsPerImage(rate.outputs());
   }
 
   /** Images per second of the bare batched forward, on these images, after warm-up. */
-  private double rawForward(ServingModel model, List<SourceImage> images, int batch) {
+  double rawForward(ServingModel model, List<SourceImage> images, int batch) {
     var pre = new ImagePreprocessor(model.preprocessing());
     var decoder = ImageDecoder.withDefaultLimits();
     List<float[]> inputs = new ArrayList<>();
@@ -203,11 +184,12 @@ public final class PipelineBench {
     return runs * (double) batch / ((System.nanoTime() - start) / 1e9);
   }
 
-  private static KafkaConsumer<String, byte[]> consumer(AppConfig c) {
-    Map<String, Object> cfg = new HashMap<>(c.clientConfig());
-    cfg.put(ConsumerConfig.GROUP_ID_CONFIG, "vitstream-bench-" + UUID.randomUUID());
-    cfg.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    cfg.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
-    return new KafkaConsumer<>(cfg, new StringDeserializer(), new ByteArrayDeserializer());
+  /** Settings for a phase with another batch size and delay. */
+  static Map<String, String> batching(int maxBatchSize, long maxDelayMs) {
+    return Map.of(
+        ConfigKeys.MAX_BATCH_SIZE.name(),
+        Integer.toString(maxBatchSize),
+        ConfigKeys.MAX_BATCH_DELAY_MS.name(),
+        Long.toString(maxDelayMs));
   }
 }

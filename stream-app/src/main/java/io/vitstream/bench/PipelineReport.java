@@ -8,6 +8,7 @@ import java.util.Map;
  *
  * @param images records per phase
  * @param maxBatchSize the batch size of every phase and of the raw forward
+ * @param maxBatchDelayMs the batch delay of every phase
  * @param threads the thread budget: stream threads, intra-op threads, batches in flight
  * @param rawBefore the raw batched forward (img/s) before the two pipeline phases
  * @param rawAfter and after them (the machine is shared: both are reported)
@@ -16,10 +17,12 @@ import java.util.Map;
  * @param meanBatch the pipeline's mean batch size
  * @param forwardMsPerBatch the pipeline's mean forward time per batch, in milliseconds
  * @param cpuMicrosPerImage the pipeline's CPU per image by stage (JFR samples, steady window)
+ * @param halfLoad latency at half the pipeline's measured capacity
  */
 public record PipelineReport(
     int images,
     int maxBatchSize,
+    long maxBatchDelayMs,
     Map<String, Integer> threads,
     double rawBefore,
     double rawAfter,
@@ -27,11 +30,17 @@ public record PipelineReport(
     SteadyRate pipeline,
     double meanBatch,
     double forwardMsPerBatch,
-    Map<String, Double> cpuMicrosPerImage) {
+    Map<String, Double> cpuMicrosPerImage,
+    LatencyPoint halfLoad) {
 
   /** The raw forward, as the mean of its two measurements. */
   public double raw() {
     return (rawBefore + rawAfter) / 2;
+  }
+
+  /** The latency goal at half load: the batch delay plus twice that load's batch forward time. */
+  public double latencyGoalMs() {
+    return maxBatchDelayMs + 2 * halfLoad.forwardMsPerBatch();
   }
 
   /** The pipeline's share of the smaller of raw forward and Kafka ceiling. */

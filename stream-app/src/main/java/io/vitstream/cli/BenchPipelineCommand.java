@@ -85,7 +85,7 @@ final class BenchPipelineCommand implements Callable<Integer> {
       String servers = kafka == null ? base.bootstrapServers() : kafka.start().bootstrapServers();
       var bench =
           new PipelineBench(
-              phase -> phaseConfig(servers, state, run, phase),
+              (phase, settings) -> phaseConfig(servers, state, run, phase, settings),
               skip,
               Duration.ofMillis((long) (rawSeconds * 1000)),
               line -> {
@@ -103,9 +103,11 @@ final class BenchPipelineCommand implements Callable<Integer> {
   }
 
   /** One phase's config: its own application id and topics on the chosen brokers. */
-  private AppConfig phaseConfig(String servers, Path state, String run, String phase) {
+  private AppConfig phaseConfig(
+      String servers, Path state, String run, String phase, Map<String, String> settings) {
     String prefix = "bench-" + run + "-" + phase;
     Map<String, String> m = new HashMap<>(serving.flags());
+    m.putAll(settings);
     m.put(ConfigKeys.BOOTSTRAP_SERVERS.name(), servers);
     m.put(ConfigKeys.APPLICATION_ID.name(), prefix);
     m.put(ConfigKeys.TOPIC_IMAGES.name(), prefix + "-images");
@@ -152,6 +154,14 @@ final class BenchPipelineCommand implements Callable<Integer> {
         r.meanBatch(),
         r.forwardMsPerBatch());
     out.printf(Locale.ROOT, "ratio: %.2f of min(raw forward, Kafka ceiling)%n", r.ratio());
+    out.printf(
+        Locale.ROOT,
+        "latency at half load (%.0f img/s offered, %.0f predicted): %s; goal p99 <= %.1f ms"
+            + " (max.batch.delay.ms + 2 x forward per batch)%n",
+        r.halfLoad().offered(),
+        r.halfLoad().achieved(),
+        r.halfLoad(),
+        r.latencyGoalMs());
     double total = r.cpuMicrosPerImage().values().stream().mapToDouble(Double::doubleValue).sum();
     out.println(
         "CPU per image, pipeline phase, steady window (threads: exact; stages: JFR samples;"
