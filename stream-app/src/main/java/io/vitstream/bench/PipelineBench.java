@@ -184,6 +184,35 @@ public final class PipelineBench {
     return runs * (double) batch / ((System.nanoTime() - start) / 1e9);
   }
 
+  /**
+   * Capacity against batch size and delay, and latency at 25 to 90 % of the measured capacity.
+   *
+   * @param report the run this sweep extends (its capacity sets the loads)
+   */
+  public Sweep sweep(ServingModel model, List<SourceImage> images, PipelineReport report)
+      throws Exception {
+    List<double[]> byBatch = new ArrayList<>();
+    for (int b : new int[] {8, 16, 32, 64}) {
+      SteadyRate r = capacity("batch" + b, batching(b, report.maxBatchDelayMs()), model, images);
+      log.accept(String.format("batch %d: %.1f img/s", b, r.perSecond()));
+      byBatch.add(new double[] {b, r.perSecond()});
+    }
+    List<double[]> byDelay = new ArrayList<>();
+    for (long d : new long[] {5, 20, 50, 100}) {
+      SteadyRate r = capacity("delay" + d, batching(report.maxBatchSize(), d), model, images);
+      log.accept(String.format("delay %d ms: %.1f img/s", d, r.perSecond()));
+      byDelay.add(new double[] {d, r.perSecond()});
+    }
+    List<LatencyPoint> byLoad = new ArrayList<>();
+    for (double share : new double[] {0.25, 0.5, 0.75, 0.9}) {
+      double rate = share * report.pipeline().perSecond();
+      LatencyPoint l = latency("load" + Math.round(share * 100), Map.of(), model, images, rate);
+      log.accept(String.format("load %.0f img/s: %s", rate, l));
+      byLoad.add(l);
+    }
+    return new Sweep(byBatch, byDelay, byLoad, report.latencyGoalMs());
+  }
+
   /** Settings for a phase with another batch size and delay. */
   static Map<String, String> batching(int maxBatchSize, long maxDelayMs) {
     return Map.of(

@@ -5,6 +5,7 @@ import io.vitstream.app.AppConfig;
 import io.vitstream.app.ConfigKeys;
 import io.vitstream.bench.PipelineBench;
 import io.vitstream.bench.PipelineReport;
+import io.vitstream.bench.Sweep;
 import io.vitstream.dataset.FashionMnist;
 import io.vitstream.dataset.Split;
 import io.vitstream.inference.ServingModel;
@@ -61,6 +62,13 @@ final class BenchPipelineCommand implements Callable<Integer> {
   Path json;
 
   @Option(
+      names = "--sweep",
+      description =
+          "Also measure capacity against batch size and delay, and latency against load, and draw"
+              + " them as PNG charts beside the JSON")
+  boolean sweep;
+
+  @Option(
       names = "--fashion-mnist",
       paramLabel = "DIR",
       defaultValue = "/usr/share/datasets/fashion-mnist",
@@ -94,8 +102,17 @@ final class BenchPipelineCommand implements Callable<Integer> {
               });
       PipelineReport report = bench.run(model, records);
       print(out, report);
-      Files.writeString(json, new GsonBuilder().setPrettyPrinting().create().toJson(report));
+      var gson = new GsonBuilder().setPrettyPrinting().create();
+      Files.writeString(json, gson.toJson(report));
       out.println("figures written to " + json.toAbsolutePath());
+      if (sweep) {
+        Sweep s = bench.sweep(model, records, report);
+        Path dir = json.toAbsolutePath().getParent();
+        String prefix = json.getFileName().toString().replaceFirst("\\.json$", "");
+        Files.writeString(dir.resolve(prefix + "-sweep.json"), gson.toJson(s));
+        s.writeCharts(dir, prefix);
+        out.println("sweep and charts written to " + dir.resolve(prefix + "-*"));
+      }
     } finally {
       CliPaths.deleteCheckpoint(state);
     }
