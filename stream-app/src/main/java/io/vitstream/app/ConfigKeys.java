@@ -240,6 +240,20 @@ public final class ConfigKeys {
           "0.2",
           atLeastAndBelow(0, 1),
           "Share of labelled image ids held out for the gate, never trained on");
+  public static final ConfigKey HOLDOUT_MAX_COUNT =
+      new ConfigKey(
+          "feedback.holdout.max.count",
+          INT,
+          "2000",
+          atLeast(1),
+          "The most holdout examples kept; the oldest are dropped first");
+  public static final ConfigKey HOLDOUT_MAX_AGE_S =
+      new ConfigKey(
+          "feedback.holdout.max.age.s",
+          INT,
+          "604800",
+          atLeast(1),
+          "Holdout examples older than this many seconds are dropped");
   public static final ConfigKey REPLAY_PER_CLASS =
       new ConfigKey(
           "feedback.replay.per.class", INT, "100", atLeast(1), "Replay reservoir size per class");
@@ -372,6 +386,8 @@ public final class ConfigKeys {
           TRIGGER_ACCURACY_DROP,
           TRIGGER_MIN_LABELS,
           HOLDOUT_FRACTION,
+          HOLDOUT_MAX_COUNT,
+          HOLDOUT_MAX_AGE_S,
           REPLAY_PER_CLASS,
           LIVE_WINDOW,
           IMAGE_RETENTION_S,

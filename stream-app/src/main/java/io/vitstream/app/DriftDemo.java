@@ -8,7 +8,6 @@ import io.vitstream.dataset.FashionMnist;
 import io.vitstream.dataset.LabeledImages;
 import io.vitstream.feedback.FineTuneJob;
 import io.vitstream.feedback.ModelVersionPublisher;
-import io.vitstream.feedback.RollbackGuard;
 import io.vitstream.inference.ModelSlot;
 import io.vitstream.inference.ServingModel;
 import io.vitstream.inference.StoreModelProvider;
@@ -159,12 +158,7 @@ public final class DriftDemo {
                   fc.rehearsal(train, test.rows()),
                   publisher);
           InferenceService inference = new InferenceService(c, slot, Optional.of(store));
-          FeedbackService feedback =
-              new FeedbackService(
-                  c,
-                  settings,
-                  job,
-                  new RollbackGuard(store, name, fc.rollback(), fc.liveWindow(), publisher))) {
+          FeedbackService feedback = new FeedbackService(c, settings, job)) {
         inference.start();
         inference.awaitRunning(Duration.ofSeconds(60));
         feedback.start();

@@ -9,7 +9,6 @@ import io.vitstream.dataset.LabeledImages;
 import io.vitstream.dataset.Split;
 import io.vitstream.feedback.FineTuneJob;
 import io.vitstream.feedback.ModelVersionPublisher;
-import io.vitstream.feedback.RollbackGuard;
 import io.vitstream.inference.ServingModel;
 import io.vitstream.store.ModelStore;
 import java.util.Optional;
@@ -65,12 +64,7 @@ final class FeedbackLoop implements AutoCloseable {
             model.preprocessing().size(),
             config.inference().maxImageBytes(),
             config.inference().deadLetterValueBytes());
-    var service =
-        new FeedbackService(
-            config,
-            settings,
-            job,
-            new RollbackGuard(s, model.name(), fc.rollback(), fc.liveWindow(), publisher));
+    var service = new FeedbackService(config, settings, job);
     service.start();
     return new FeedbackLoop(publisher, job, service);
   }

@@ -101,6 +101,28 @@ public final class FineTuneJob implements AutoCloseable {
     return CompletableFuture.supplyAsync(() -> run(request), executor);
   }
 
+  /**
+   * Applies a ROLLED_BACK decision to the store's promoted pointer, once: only while the version it
+   * rolled back from is still the promoted one and the version it restores preceded it. Call it off
+   * the stream threads (it reads and writes the store).
+   */
+  public void followRollback(ModelVersion decision) {
+    if (!decision.getModelName().equals(name)) {
+      return;
+    }
+    Double from = decision.getMetrics().get(RollbackPolicy.ROLLED_BACK_VERSION);
+    List<Integer> history = store.promotionHistory(name);
+    int n = history.size();
+    if (from == null
+        || n < 2
+        || history.get(n - 1) != from.intValue()
+        || history.get(n - 2) != decision.getVersion()) {
+      return;
+    }
+    int restored = store.rollback(name);
+    LOG.warn("rolled {} back to v{}: {}", name, restored, decision.getReason());
+  }
+
   /** Runs on the calling thread; use {@link #submit} from a stream thread. */
   FineTuneOutcome run(FineTuneRequest request) {
     int champion = store.resolve(name, OptionalInt.empty());
