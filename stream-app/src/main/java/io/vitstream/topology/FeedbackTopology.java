@@ -156,15 +156,16 @@ public final class FeedbackTopology {
     return Consumed.with(Serdes.String(), Serdes.ByteArray()).withName(name);
   }
 
+  /** The stores are bounded by configuration (counts, retention): in memory, restored whole. */
   private static StoreBuilder<KeyValueStore<String, byte[]>> store(String name) {
     return Stores.keyValueStoreBuilder(
-        Stores.persistentKeyValueStore(name), Serdes.String(), Serdes.ByteArray());
+        Stores.inMemoryKeyValueStore(name), Serdes.String(), Serdes.ByteArray());
   }
 
   private static StoreBuilder<WindowStore<String, byte[]>> windowStore(
       String name, Duration retention) {
     return Stores.windowStoreBuilder(
-        Stores.persistentWindowStore(name, retention, Duration.ofMillis(1), false),
+        Stores.inMemoryWindowStore(name, retention, Duration.ofMillis(1), false),
         Serdes.String(),
         Serdes.ByteArray());
   }
