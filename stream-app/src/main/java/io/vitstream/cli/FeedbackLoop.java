@@ -15,7 +15,8 @@ import java.util.Optional;
 
 /**
  * The feedback loop of {@code vitstream run} ({@code feedback.enabled=true}): the feedback service,
- * its fine-tuning job and rollback guard, on the store the served model comes from. The regression
+ * its fine-tuning job, on the store the served model comes from (rollbacks are decided in the
+ * feedback topology). The regression
  * set is the last 1,000 Fashion-MNIST test images.
  */
 final class FeedbackLoop implements AutoCloseable {
