@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 
@@ -17,12 +18,12 @@ import org.apache.kafka.streams.StreamsConfig;
  * The feedback topology alone in a JVM of its own, for tests that kill it: {@code <bootstrap>
  * <application id> <state dir> <commit interval ms>}.
  */
-final class FeedbackChild {
-  static final int WINDOW = 10;
+public final class FeedbackChild {
+  public static final int WINDOW = 10;
 
   private FeedbackChild() {}
 
-  static AppConfig config(String bootstrap, String appId, String stateDir) {
+  public static AppConfig config(String bootstrap, String appId, String stateDir) {
     return AppConfig.load(
         Optional.empty(),
         Map.of(
@@ -34,7 +35,7 @@ final class FeedbackChild {
             stateDir));
   }
 
-  static FeedbackSettings settings(AppConfig c) {
+  public static FeedbackSettings settings(AppConfig c) {
     return new FeedbackSettings(
         c.inference().topics(),
         FashionMnist.LABELS,
@@ -55,7 +56,11 @@ final class FeedbackChild {
     AppConfig c = config(args[0], args[1], args[2]);
     FeedbackSettings settings = settings(c);
     var props = FeedbackService.streamsProperties(c, settings);
-    props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, Integer.parseInt(args[3]));
+    int commitMs = Integer.parseInt(args[3]);
+    props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, commitMs);
+    props.put(
+        StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG),
+        Math.max(10_000, commitMs + 10_000));
     KafkaStreams streams =
         new KafkaStreams(FeedbackTopology.buildFeedbackTopology(settings, 1), props);
     streams.start();

@@ -1,19 +1,14 @@
-package io.vitstream.app;
+package io.vitstream.topology;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.vitstream.avro.ClassScore;
-import io.vitstream.avro.Feedback;
+import io.vitstream.app.AppConfig;
+import io.vitstream.app.FeedbackChild;
 import io.vitstream.avro.ModelStatus;
 import io.vitstream.avro.ModelVersion;
-import io.vitstream.avro.Prediction;
-import io.vitstream.dataset.FashionMnist;
 import io.vitstream.kafka.EmbeddedKafka;
 import io.vitstream.kafka.TopicAdmin;
 import io.vitstream.serde.SingleObjectAvroSerde;
-import io.vitstream.testing.TestImages;
-import io.vitstream.topology.FeedbackSettings;
-import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -47,9 +42,9 @@ class FeedbackReplayIT {
       new SingleObjectAvroSerde<>(ModelVersion.class);
 
   @Test
-  @Timeout(240)
+  @Timeout(300)
   void shouldPublishARollbackDecisionOnceWhenItsTransactionIsAbortedAndReplayed(
-      @TempDir Path state) throws Exception {
+      @TempDir Path state, @TempDir Path logs) throws Exception {
     try (EmbeddedKafka kafka = EmbeddedKafka.onFreePort().start()) {
       // Given version 2 (fine-tuned from 1) promoted, and labels on which v1 is right, v2 wrong
       String bootstrap = kafka.bootstrapServers();
@@ -59,12 +54,17 @@ class FeedbackReplayIT {
         TopicAdmin.createMissing(admin, settings.topics(), 1);
         TopicAdmin.createSinglePartition(admin, settings.requestsTopic(), Map.of());
       }
-      publish(bootstrap, settings);
       String versions = settings.topics().modelVersions();
 
-      // When the loop decides the rollback with a commit a minute away, and is killed before it
-      Process first = child(bootstrap, state, 600_000);
+      // When the loop decides the rollback with a commit 50 s away, and is killed before it (its
+      // transaction is aborted when it times out, 60 s after it began)
+      Process first = child(bootstrap, state, logs, 50_000);
       try {
+        String labelled = "it-replay-feedback-labelled-repartition";
+        Awaitility.await("internal topics created")
+            .atMost(Duration.ofSeconds(60))
+            .until(() -> exists(c, labelled));
+        publish(bootstrap, versions, labelled);
         Awaitility.await("decision sent, not committed")
             .atMost(Duration.ofSeconds(120))
             .until(() -> rollbacks(bootstrap, versions, "read_uncommitted") == 1);
@@ -75,7 +75,7 @@ class FeedbackReplayIT {
       }
 
       // and a new process replays the same input
-      Process second = child(bootstrap, state, 100);
+      Process second = child(bootstrap, state, logs, 100);
       try {
         Awaitility.await("decision committed")
             .atMost(Duration.ofSeconds(120))
@@ -93,7 +93,8 @@ class FeedbackReplayIT {
     }
   }
 
-  private static Process child(String bootstrap, Path state, int commitMs) throws Exception {
+  private static Process child(String bootstrap, Path state, Path logs, int commitMs)
+      throws Exception {
     return new ProcessBuilder(
             Path.of(System.getProperty("java.home"), "bin", "java").toString(),
             "-cp",
@@ -104,7 +105,7 @@ class FeedbackReplayIT {
             state.toString(),
             String.valueOf(commitMs))
         .redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+        .redirectOutput(logs.resolve("child-" + commitMs + ".log").toFile())
         .start();
   }
 
@@ -129,12 +130,21 @@ class FeedbackReplayIT {
     }
   }
 
-  private static void publish(String bootstrap, FeedbackSettings settings) throws Exception {
-    var predictions = new SingleObjectAvroSerde<>(Prediction.class);
-    var feedback = new SingleObjectAvroSerde<>(Feedback.class);
+  private static boolean exists(AppConfig c, String topic) throws Exception {
+    try (Admin admin = Admin.create(c.clientConfig())) {
+      return admin.listTopics().names().get().contains(topic);
+    }
+  }
+
+  /**
+   * The promotion of version 2, then labelled examples straight onto the trainer's input (the
+   * stages before it commit between them): version 1 right on all, version 2 wrong on all.
+   */
+  private static void publish(String bootstrap, String versions, String labelled)
+      throws Exception {
     Map<String, Object> props =
         Map.of("bootstrap.servers", bootstrap, "max.in.flight.requests.per.connection", 1);
-    var topics = settings.topics();
+    var examples = Example.serde().serializer();
     try (var producer =
         new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
       ModelVersion promoted =
@@ -145,38 +155,13 @@ class FeedbackReplayIT {
               .setParentVersion(1)
               .setEventTime(Instant.now())
               .build();
-      producer
-          .send(new ProducerRecord<>(topics.modelVersions(), "fm", VERSIONS.encode(promoted)))
-          .get();
+      producer.send(new ProducerRecord<>(versions, "fm", VERSIONS.encode(promoted))).get();
       int n = 2 * FeedbackChild.WINDOW;
       for (int i = 0; i < 2 * n; i++) {
         String id = "x" + i;
-        int version = i < n ? 1 : 2;
-        int predicted = i < n ? 4 : 7; // the label is always Coat (4)
-        Prediction p =
-            Prediction.newBuilder()
-                .setImageId(id)
-                .setTopK(List.of(new ClassScore(FashionMnist.LABELS.get(predicted), predicted, 1f)))
-                .setModelName("fm")
-                .setModelVersion(version)
-                .setBatchSize(1)
-                .setEventTime(Instant.now())
-                .setInferenceTimeMs(1)
-                .setOutputTime(Instant.now())
-                .build();
-        producer.send(new ProducerRecord<>(topics.predictions(), id, predictions.encode(p))).get();
-      }
-      for (int i = 0; i < 2 * n; i++) {
-        String id = "x" + i;
-        Feedback fb =
-            Feedback.newBuilder()
-                .setImageId(id)
-                .setLabel("Coat")
-                .setSource("test")
-                .setEventTime(Instant.now())
-                .setEncoded(ByteBuffer.wrap(TestImages.png(28, 28, i)))
-                .build();
-        producer.send(new ProducerRecord<>(topics.feedback(), id, feedback.encode(fb))).get();
+        boolean first = i < n;
+        var e = new Example(id, 4, new byte[28 * 28], "fm", first ? 1 : 2, first);
+        producer.send(new ProducerRecord<>(labelled, id, examples.serialize(labelled, e))).get();
       }
     }
   }
