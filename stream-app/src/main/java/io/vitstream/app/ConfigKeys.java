@@ -241,19 +241,9 @@ public final class ConfigKeys {
           atLeastAndBelow(0, 1),
           "Share of labelled image ids held out for the gate, never trained on");
   public static final ConfigKey HOLDOUT_MAX_COUNT =
-      new ConfigKey(
-          "feedback.holdout.max.count",
-          INT,
-          "2000",
-          atLeast(1),
-          "The most holdout examples kept; the oldest are dropped first");
+      new ConfigKey("feedback.holdout.max.count", INT, "2000", atLeast(1), "Most holdout kept");
   public static final ConfigKey HOLDOUT_MAX_AGE_S =
-      new ConfigKey(
-          "feedback.holdout.max.age.s",
-          INT,
-          "604800",
-          atLeast(1),
-          "Holdout examples older than this many seconds are dropped");
+      new ConfigKey("feedback.holdout.max.age.s", INT, "604800", atLeast(1), "Oldest holdout kept");
   public static final ConfigKey REPLAY_PER_CLASS =
       new ConfigKey(
           "feedback.replay.per.class", INT, "100", atLeast(1), "Replay reservoir size per class");

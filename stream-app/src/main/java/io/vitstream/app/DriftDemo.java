@@ -41,11 +41,10 @@ import org.apache.kafka.common.serialization.StringSerializer;
 /**
  * The feedback loop under drift, in one process: an embedded broker, the inference service
  * following model-versions, and the feedback service (whose topology decides rollbacks) with its
- * fine-tuning job,
- * all on a copy of the model store. Fashion-MNIST test images are published at a steady rate; after
- * {@code driftAfter} of them the stream switches to transformed images. The true label of a
- * fraction of the predicted images is sent back as feedback. Accuracy is printed per window of
- * predictions, each ModelVersion event as it arrives, and a summary at the end.
+ * fine-tuning job, all on a copy of the model store. Fashion-MNIST test images are published at a
+ * steady rate; after {@code driftAfter} of them the stream switches to transformed images. The true
+ * label of a fraction of the predicted images is sent back as feedback. Accuracy is printed per
+ * window of predictions, each ModelVersion event as it arrives, and a summary at the end.
  */
 public final class DriftDemo {
   /**

@@ -18,8 +18,8 @@ import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 
 /**
- * Runs the feedback topology as its own Streams application ({@code <application.id>-feedback})
- * and the {@link FineTuneWorker} that hands its fine-tuning requests to the job, off the stream
+ * Runs the feedback topology as its own Streams application ({@code <application.id>-feedback}) and
+ * the {@link FineTuneWorker} that hands its fine-tuning requests to the job, off the stream
  * threads. The feedback and request topics must have exactly one partition (one trainer); start
  * refuses them otherwise. The job is the caller's: close it after this service.
  */

@@ -16,8 +16,7 @@ import java.util.Optional;
 /**
  * The feedback loop of {@code vitstream run} ({@code feedback.enabled=true}): the feedback service,
  * its fine-tuning job, on the store the served model comes from (rollbacks are decided in the
- * feedback topology). The regression
- * set is the last 1,000 Fashion-MNIST test images.
+ * feedback topology). The regression set is the last 1,000 Fashion-MNIST test images.
  */
 final class FeedbackLoop implements AutoCloseable {
   static final int REGRESSION_SIZE = 1000;

@@ -162,7 +162,8 @@ public final class FineTuneWorker implements AutoCloseable {
       LOG.warn("skipping model-versions {}@{}: {}", r.partition(), r.offset(), e.getMessage());
     }
     consumer.commitSync(
-        Map.of(new TopicPartition(r.topic(), r.partition()), new OffsetAndMetadata(r.offset() + 1)));
+        Map.of(
+            new TopicPartition(r.topic(), r.partition()), new OffsetAndMetadata(r.offset() + 1)));
   }
 
   private void commit(long offset) {

@@ -52,8 +52,8 @@ public final class LiveAccuracy {
   }
 
   /**
-   * A window read back from {@link #toBytes}; an empty one of {@code window} when there are no bytes
-   * or they hold a window of another size.
+   * A window read back from {@link #toBytes}; an empty one of {@code window} when there are no
+   * bytes or they hold a window of another size.
    */
   public static LiveAccuracy fromBytes(byte[] bytes, int window) {
     LiveAccuracy a = new LiveAccuracy(window);

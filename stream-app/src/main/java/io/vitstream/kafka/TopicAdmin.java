@@ -44,8 +44,7 @@ public final class TopicAdmin {
         }
         boolean compacted = name.equals(names.modelVersions());
         boolean single = compacted || name.equals(names.feedback());
-        NewTopic topic =
-            new NewTopic(name, Optional.of(single ? 1 : partitions), Optional.empty());
+        NewTopic topic = new NewTopic(name, Optional.of(single ? 1 : partitions), Optional.empty());
         if (compacted) {
           topic.configs(
               Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
@@ -98,8 +97,7 @@ public final class TopicAdmin {
           .partitions()
           .size();
     } catch (ExecutionException | TimeoutException e) {
-      throw new IllegalStateException(
-          "cannot describe topic " + topic + ": " + e.getMessage(), e);
+      throw new IllegalStateException("cannot describe topic " + topic + ": " + e.getMessage(), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while describing " + topic, e);

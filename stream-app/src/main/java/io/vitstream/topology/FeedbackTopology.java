@@ -74,7 +74,12 @@ public final class FeedbackTopology {
     b.addStateStore(windowStore(RECENT_PREDICTIONS_STORE, settings.imageRetention()));
     for (String store :
         List.of(
-            LIVE_STORE, PROMOTIONS_STORE, HOLDOUT_STORE, FRESH_STORE, REPLAY_STORE, TRIGGER_STORE)) {
+            LIVE_STORE,
+            PROMOTIONS_STORE,
+            HOLDOUT_STORE,
+            FRESH_STORE,
+            REPLAY_STORE,
+            TRIGGER_STORE)) {
       b.addStateStore(store(store));
     }
 

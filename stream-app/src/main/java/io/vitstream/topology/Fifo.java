@@ -9,10 +9,10 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * A first-in, first-out queue kept in a key-value store, so that it is logged and restored with
- * it: entries under {@code e/<16 hex digits of a sequence>}, the head and tail sequences under
- * {@code m/head} and {@code m/tail}. Appending and dropping the oldest touch one entry; nothing
- * scans the store but {@link #values}.
+ * A first-in, first-out queue kept in a key-value store, so that it is logged and restored with it:
+ * entries under {@code e/<16 hex digits of a sequence>}, the head and tail sequences under {@code
+ * m/head} and {@code m/tail}. Appending and dropping the oldest touch one entry; nothing scans the
+ * store but {@link #values}.
  */
 final class Fifo {
   private static final String HEAD = "m/head";

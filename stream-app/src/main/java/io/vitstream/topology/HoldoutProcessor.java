@@ -7,8 +7,8 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 
 /**
- * Keeps the holdout examples, oldest first, dropping those beyond {@code maxCount} and those
- * older than {@code maxAge} (by record time) as new ones arrive.
+ * Keeps the holdout examples, oldest first, dropping those beyond {@code maxCount} and those older
+ * than {@code maxAge} (by record time) as new ones arrive.
  */
 final class HoldoutProcessor implements Processor<String, Example, Void, Void> {
   private final int maxCount;

@@ -19,8 +19,8 @@ import org.apache.kafka.streams.state.WindowStoreIterator;
 
 /**
  * Joins a Feedback event to its image (carried in the feedback, or remembered in the recent-images
- * window store within the retention before the feedback's timestamp) and to the prediction made
- * for it, if still remembered. Bad feedback becomes a dead letter.
+ * window store within the retention before the feedback's timestamp) and to the prediction made for
+ * it, if still remembered. Bad feedback becomes a dead letter.
  */
 final class JoinFeedbackProcessor implements Processor<String, byte[], String, Joined> {
   static final String STAGE = "feedback";

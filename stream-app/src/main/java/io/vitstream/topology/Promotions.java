@@ -8,8 +8,8 @@ import java.util.List;
 
 /**
  * A model's promotions still in effect, oldest first, the last being the one served; learnt from
- * the model-versions topic (and from the loop's own rollback decisions). At most {@link #MAX}
- * are kept.
+ * the model-versions topic (and from the loop's own rollback decisions). At most {@link #MAX} are
+ * kept.
  */
 record Promotions(List<Integer> history) {
   static final int MAX = 16;

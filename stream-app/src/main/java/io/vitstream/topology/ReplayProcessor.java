@@ -12,8 +12,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
 /**
  * The class-balanced replay reservoir: reservoir sampling per class, so each training example of a
  * class is kept with equal probability, at most {@code perClass} per class. Entries are {@code
- * c/<label>/<slot>}, counts {@code n/<label>}. The draw depends only on the image id and the
- * count, so a replayed record draws the same slot.
+ * c/<label>/<slot>}, counts {@code n/<label>}. The draw depends only on the image id and the count,
+ * so a replayed record draws the same slot.
  */
 final class ReplayProcessor implements Processor<String, Example, Void, Void> {
   private final int perClass;

@@ -94,9 +94,12 @@ final class ScoreProcessor implements Processor<String, Example, String, ModelVe
             .setReason(reason)
             .setMetrics(
                 Map.of(
-                    "live_accuracy_rolled_back", current.accuracy(),
-                    "live_accuracy_restored", before,
-                    RollbackPolicy.ROLLED_BACK_VERSION, (double) e.modelVersion()))
+                    "live_accuracy_rolled_back",
+                    current.accuracy(),
+                    "live_accuracy_restored",
+                    before,
+                    RollbackPolicy.ROLLED_BACK_VERSION,
+                    (double) e.modelVersion()))
             .setEventTime(Instant.ofEpochMilli(record.timestamp()))
             .build();
     // applied at once, so that the labels still in flight for the bad version decide nothing more

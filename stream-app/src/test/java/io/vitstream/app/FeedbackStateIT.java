@@ -153,8 +153,7 @@ class FeedbackStateIT {
     // Given a feedback topic created with two partitions
     AppConfig c = config("it-two", state);
     var topics =
-        new TopicNames(
-            "two-images", "two-predictions", "two-feedback", "two-versions", "two-dead");
+        new TopicNames("two-images", "two-predictions", "two-feedback", "two-versions", "two-dead");
     try (Admin admin = Admin.create(c.clientConfig())) {
       admin.createTopics(List.of(new NewTopic("two-feedback", 2, (short) 1))).all().get();
     }
@@ -212,8 +211,13 @@ class FeedbackStateIT {
     var predictions = new SingleObjectAvroSerde<>(Prediction.class);
     var feedback = new SingleObjectAvroSerde<>(Feedback.class);
     Map<String, Object> props =
-        Map.of("bootstrap.servers", kafka.bootstrapServers(), "max.in.flight.requests.per.connection", 1);
-    try (var producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
+        Map.of(
+            "bootstrap.servers",
+            kafka.bootstrapServers(),
+            "max.in.flight.requests.per.connection",
+            1);
+    try (var producer =
+        new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
       for (int i = 0; i < LABELS; i++) {
         String id = "r" + i;
         Prediction p =

@@ -33,9 +33,9 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A rollback decision is a record of the transaction that made it: when that transaction is
- * aborted (the process is killed before its commit) and the input replayed, the decision is made
- * again and read_committed readers see it once.
+ * A rollback decision is a record of the transaction that made it: when that transaction is aborted
+ * (the process is killed before its commit) and the input replayed, the decision is made again and
+ * read_committed readers see it once.
  */
 class FeedbackReplayIT {
   private static final SingleObjectAvroSerde<ModelVersion> VERSIONS =
@@ -140,8 +140,7 @@ class FeedbackReplayIT {
    * The promotion of version 2, then labelled examples straight onto the trainer's input (the
    * stages before it commit between them): version 1 right on all, version 2 wrong on all.
    */
-  private static void publish(String bootstrap, String versions, String labelled)
-      throws Exception {
+  private static void publish(String bootstrap, String versions, String labelled) throws Exception {
     Map<String, Object> props =
         Map.of("bootstrap.servers", bootstrap, "max.in.flight.requests.per.connection", 1);
     var examples = Example.serde().serializer();

@@ -6,10 +6,10 @@ import io.vitstream.avro.ClassScore;
 import io.vitstream.avro.DeadLetter;
 import io.vitstream.avro.Feedback;
 import io.vitstream.avro.ImageEvent;
-import io.vitstream.avro.Prediction;
-import io.vitstream.dataset.FashionMnist;
 import io.vitstream.avro.ModelStatus;
 import io.vitstream.avro.ModelVersion;
+import io.vitstream.avro.Prediction;
+import io.vitstream.dataset.FashionMnist;
 import io.vitstream.feedback.FineTuneRequest;
 import io.vitstream.feedback.FineTuneRequestSerde;
 import io.vitstream.feedback.HoldoutSplit;
@@ -94,9 +94,7 @@ class FeedbackTopologyTest {
     props.put(StreamsConfig.STATE_DIR_CONFIG, state.toString());
     driver =
         new TopologyTestDriver(
-            FeedbackTopology.buildFeedbackTopology(settings, 1),
-            props,
-            Instant.ofEpochMilli(0));
+            FeedbackTopology.buildFeedbackTopology(settings, 1), props, Instant.ofEpochMilli(0));
     images =
         driver.createInputTopic(TopicNames.IMAGES, new StringSerializer(), IMAGES.serializer());
     feedback =
@@ -291,11 +289,14 @@ class FeedbackTopologyTest {
         versionsOut.readValuesToList().stream()
             .filter(v -> v.getStatus() == ModelStatus.ROLLED_BACK)
             .toList();
-    assertThat(decisions).singleElement().satisfies(d -> {
-      assertThat(d.getVersion()).isEqualTo(1);
-      assertThat(d.getMetrics().get(RollbackPolicy.ROLLED_BACK_VERSION)).isEqualTo(2.0);
-      assertThat(d.getReason()).contains("live accuracy of v2 0.000 fell below v1's 1.000");
-    });
+    assertThat(decisions)
+        .singleElement()
+        .satisfies(
+            d -> {
+              assertThat(d.getVersion()).isEqualTo(1);
+              assertThat(d.getMetrics().get(RollbackPolicy.ROLLED_BACK_VERSION)).isEqualTo(2.0);
+              assertThat(d.getReason()).contains("live accuracy of v2 0.000 fell below v1's 1.000");
+            });
     // and the promotion history it acts on now ends with version 1
     byte[] history =
         driver.<String, byte[]>getKeyValueStore(FeedbackTopology.PROMOTIONS_STORE).get("fm");
@@ -344,7 +345,8 @@ class FeedbackTopologyTest {
       predictions.pipeInput(id, predicted(id, 1 + i / (SOAK / 40), i % 10), at);
       feedback.pipeInput(id, label(id, FashionMnist.LABELS.get(i % 10), null), at);
     }
-    System.out.printf("soak: %,d feedback records in %.1f s%n", SOAK, (System.nanoTime() - t0) / 1e9);
+    System.out.printf(
+        "soak: %,d feedback records in %.1f s%n", SOAK, (System.nanoTime() - t0) / 1e9);
 
     // Then each store holds no more than its bound
     assertThat(count(FeedbackTopology.HOLDOUT_STORE)).isLessThanOrEqualTo(300 + 2);
