@@ -40,7 +40,7 @@ import org.slf4j.LoggerFactory;
  * as the next version (parent: the champion) and promoted. Every run ends in one ModelVersion
  * event. A NaN or diverging loss aborts the run and changes nothing but that event.
  */
-public final class FineTuneJob implements AutoCloseable {
+public final class FineTuneJob implements FineTuner, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(FineTuneJob.class);
   private static final int EVAL_BATCH = 256;
 
@@ -97,6 +97,7 @@ public final class FineTuneJob implements AutoCloseable {
   }
 
   /** Queues a run behind any running one; the future completes with its outcome. */
+  @Override
   public CompletableFuture<FineTuneOutcome> submit(FineTuneRequest request) {
     return CompletableFuture.supplyAsync(() -> run(request), executor);
   }
@@ -106,6 +107,7 @@ public final class FineTuneJob implements AutoCloseable {
    * rolled back from is still the promoted one and the version it restores preceded it. Call it off
    * the stream threads (it reads and writes the store).
    */
+  @Override
   public void followRollback(ModelVersion decision) {
     if (!decision.getModelName().equals(name)) {
       return;

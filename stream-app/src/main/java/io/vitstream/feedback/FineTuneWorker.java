@@ -23,11 +23,12 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs the fine-tuning requests the feedback topology publishes, off the stream threads: a consumer
  * (read_committed, so a request of an aborted transaction is never seen) hands them to the {@link
- * FineTuneJob} one at a time. The queue is bounded: a request that arrives while a run is going
- * replaces the one waiting. A request's offset is committed once its run has ended (or a newer
- * request replaced it), so a crash reruns the last request instead of losing it. The worker also
- * follows the ROLLED_BACK decisions on model-versions into the model store's promoted pointer, so
- * that a restarted service and the next run start from the version rolled back to.
+ * FineTuner} (the {@link FineTuneJob}) one at a time. The queue is bounded: a request that arrives
+ * while a run is going replaces the one waiting. A request's offset is committed once its run has
+ * ended (or a newer request replaced it), so a crash reruns the last request instead of losing it.
+ * The worker also follows the ROLLED_BACK decisions on model-versions into the model store's
+ * promoted pointer, so that a restarted service and the next run start from the version rolled back
+ * to.
  */
 public final class FineTuneWorker implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(FineTuneWorker.class);
@@ -36,7 +37,7 @@ public final class FineTuneWorker implements AutoCloseable {
   private final String groupId;
   private final String requests;
   private final String modelVersions;
-  private final FineTuneJob job;
+  private final FineTuner job;
   private final AtomicBoolean running = new AtomicBoolean();
   private final FineTuneRequestSerde requestSerde = new FineTuneRequestSerde();
   private final SingleObjectAvroSerde<ModelVersion> versionSerde =
@@ -44,8 +45,9 @@ public final class FineTuneWorker implements AutoCloseable {
   private KafkaConsumer<String, byte[]> consumer;
   private Thread thread;
   private ConsumerRecord<String, byte[]> waiting;
-  private CompletableFuture<FineTuneOutcome> run;
+  private CompletableFuture<?> run;
   private long runOffset = -1;
+  private volatile long waitingOffset = -1;
   private long runs;
 
   /**
@@ -53,13 +55,14 @@ public final class FineTuneWorker implements AutoCloseable {
    * @param groupId the consumer group; one member at a time gets the single request partition
    * @param requests the fine-tuning request topic
    * @param modelVersions the model-versions topic
+   * @param job runs the requests, one at a time, and follows the rollbacks
    */
   public FineTuneWorker(
       Map<String, Object> clientConfig,
       String groupId,
       String requests,
       String modelVersions,
-      FineTuneJob job) {
+      FineTuner job) {
     this.clientConfig = Map.copyOf(clientConfig);
     this.groupId = groupId;
     this.requests = requests;
@@ -86,9 +89,14 @@ public final class FineTuneWorker implements AutoCloseable {
     thread.start();
   }
 
-  /** Fine-tuning runs this worker has started. */
+  /** Fine-tuning runs this worker has started (a replaced request is never started). */
   public synchronized long runs() {
     return runs;
+  }
+
+  /** The offset of the request waiting for the running one to end, or -1 when none waits. */
+  long waitingOffset() {
+    return waitingOffset;
   }
 
   private void loop() {
@@ -97,6 +105,7 @@ public final class FineTuneWorker implements AutoCloseable {
         for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
           if (r.topic().equals(requests)) {
             waiting = r; // the newest request replaces the one waiting
+            waitingOffset = r.offset();
           } else {
             follow(r);
           }
@@ -125,6 +134,7 @@ public final class FineTuneWorker implements AutoCloseable {
     }
     ConsumerRecord<String, byte[]> r = waiting;
     waiting = null;
+    waitingOffset = -1;
     FineTuneRequest request;
     try {
       request = requestSerde.deserializer().deserialize(r.topic(), r.value());
@@ -145,10 +155,12 @@ public final class FineTuneWorker implements AutoCloseable {
     runOffset = r.offset();
     run =
         job.submit(request)
-            .exceptionally(
-                e -> {
-                  LOG.warn("fine-tune run failed: {}", e.toString());
-                  return null;
+            .handle(
+                (outcome, e) -> {
+                  if (e != null) {
+                    LOG.warn("fine-tune run failed: {}", e.toString());
+                  }
+                  return outcome;
                 });
   }
 
