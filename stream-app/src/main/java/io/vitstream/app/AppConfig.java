@@ -179,6 +179,8 @@ public record AppConfig(
             v.number(ConfigKeys.TRIGGER_ACCURACY_DROP),
             v.integer(ConfigKeys.TRIGGER_MIN_LABELS)),
         v.number(ConfigKeys.HOLDOUT_FRACTION),
+        v.integer(ConfigKeys.HOLDOUT_MAX_COUNT),
+        Duration.ofSeconds(v.integer(ConfigKeys.HOLDOUT_MAX_AGE_S)),
         v.integer(ConfigKeys.REPLAY_PER_CLASS),
         v.integer(ConfigKeys.LIVE_WINDOW),
         Duration.ofSeconds(v.integer(ConfigKeys.IMAGE_RETENTION_S)),

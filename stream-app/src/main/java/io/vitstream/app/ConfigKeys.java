@@ -247,6 +247,10 @@ public final class ConfigKeys {
           "0.2",
           atLeastAndBelow(0, 1),
           "Share of labelled image ids held out for the gate, never trained on");
+  public static final ConfigKey HOLDOUT_MAX_COUNT =
+      new ConfigKey("feedback.holdout.max.count", INT, "2000", atLeast(1), "Most holdout kept");
+  public static final ConfigKey HOLDOUT_MAX_AGE_S =
+      new ConfigKey("feedback.holdout.max.age.s", INT, "604800", atLeast(1), "Oldest holdout kept");
   public static final ConfigKey REPLAY_PER_CLASS =
       new ConfigKey(
           "feedback.replay.per.class", INT, "100", atLeast(1), "Replay reservoir size per class");
@@ -380,6 +384,8 @@ public final class ConfigKeys {
           TRIGGER_ACCURACY_DROP,
           TRIGGER_MIN_LABELS,
           HOLDOUT_FRACTION,
+          HOLDOUT_MAX_COUNT,
+          HOLDOUT_MAX_AGE_S,
           REPLAY_PER_CLASS,
           LIVE_WINDOW,
           IMAGE_RETENTION_S,

@@ -8,7 +8,6 @@ import io.vitstream.dataset.FashionMnist;
 import io.vitstream.dataset.LabeledImages;
 import io.vitstream.feedback.FineTuneJob;
 import io.vitstream.feedback.ModelVersionPublisher;
-import io.vitstream.feedback.RollbackGuard;
 import io.vitstream.inference.ModelSlot;
 import io.vitstream.inference.ServingModel;
 import io.vitstream.inference.StoreModelProvider;
@@ -41,11 +40,11 @@ import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * The feedback loop under drift, in one process: an embedded broker, the inference service
- * following model-versions, and the feedback service with its fine-tuning job and rollback guard,
- * all on a copy of the model store. Fashion-MNIST test images are published at a steady rate; after
- * {@code driftAfter} of them the stream switches to transformed images. The true label of a
- * fraction of the predicted images is sent back as feedback. Accuracy is printed per window of
- * predictions, each ModelVersion event as it arrives, and a summary at the end.
+ * following model-versions, and the feedback service (whose topology decides rollbacks) with its
+ * fine-tuning job, all on a copy of the model store. Fashion-MNIST test images are published at a
+ * steady rate; after {@code driftAfter} of them the stream switches to transformed images. The true
+ * label of a fraction of the predicted images is sent back as feedback. Accuracy is printed per
+ * window of predictions, each ModelVersion event as it arrives, and a summary at the end.
  */
 public final class DriftDemo {
   /**
@@ -159,12 +158,7 @@ public final class DriftDemo {
                   fc.rehearsal(train, test.rows()),
                   publisher);
           InferenceService inference = new InferenceService(c, slot, Optional.of(store));
-          FeedbackService feedback =
-              new FeedbackService(
-                  c,
-                  settings,
-                  job,
-                  new RollbackGuard(store, name, fc.rollback(), fc.liveWindow(), publisher))) {
+          FeedbackService feedback = new FeedbackService(c, settings, job)) {
         inference.start();
         inference.awaitRunning(Duration.ofSeconds(60));
         feedback.start();

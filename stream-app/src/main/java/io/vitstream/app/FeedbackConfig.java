@@ -19,6 +19,8 @@ import java.util.function.Supplier;
  * @param enabled whether {@code vitstream run} also runs the feedback service
  * @param trigger when a fine-tuning run fires
  * @param holdoutFraction share of labelled image ids held out for the gate
+ * @param holdoutMaxCount the most holdout examples kept
+ * @param holdoutMaxAge the oldest holdout example kept
  * @param replayPerClass replay reservoir size per class
  * @param liveWindow labelled predictions in the live accuracy (trigger and rollback)
  * @param imageRetention how long a recent image can be labelled
@@ -36,6 +38,8 @@ public record FeedbackConfig(
     boolean enabled,
     TriggerPolicy trigger,
     double holdoutFraction,
+    int holdoutMaxCount,
+    Duration holdoutMaxAge,
     int replayPerClass,
     int liveWindow,
     Duration imageRetention,
@@ -69,8 +73,11 @@ public record FeedbackConfig(
         imageSize,
         imageRetention,
         holdoutFraction,
+        holdoutMaxCount,
+        holdoutMaxAge,
         replayPerClass,
         trigger,
+        rollback,
         liveWindow,
         maxImageBytes,
         deadLetterValueBytes);
@@ -105,6 +112,8 @@ public record FeedbackConfig(
         enabled,
         t,
         holdoutFraction,
+        holdoutMaxCount,
+        holdoutMaxAge,
         replayPerClass,
         liveWindow,
         imageRetention,

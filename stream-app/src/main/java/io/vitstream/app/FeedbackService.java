@@ -1,96 +1,117 @@
 package io.vitstream.app;
 
 import io.vitstream.feedback.FineTuneJob;
-import io.vitstream.feedback.FineTuneRequest;
-import io.vitstream.feedback.LiveFeedback;
+import io.vitstream.feedback.FineTuneWorker;
 import io.vitstream.kafka.TopicAdmin;
 import io.vitstream.topology.FeedbackSettings;
 import io.vitstream.topology.FeedbackTopology;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * Runs the feedback topology as its own Streams application ({@code <application.id>-feedback}),
- * handing each triggered request to the fine-tuning job, which runs off the stream threads. The job
- * is the caller's: close it after this service.
+ * Runs the feedback topology as its own Streams application ({@code <application.id>-feedback}) and
+ * the {@link FineTuneWorker} that hands its fine-tuning requests to the job, off the stream
+ * threads. The feedback and request topics must have exactly one partition (one trainer); start
+ * refuses them otherwise. The job is the caller's: close it after this service.
  */
 public final class FeedbackService implements AutoCloseable {
-  private static final Logger LOG = LoggerFactory.getLogger(FeedbackService.class);
-
   private final AppConfig config;
   private final FeedbackSettings settings;
   private final FineTuneJob job;
-  private final LiveFeedback live;
   private KafkaStreams streams;
+  private FineTuneWorker worker;
   private final StreamsFailure failure = new StreamsFailure("feedback loop");
 
-  /** Fine-tunes on feedback; live accuracy is not watched. */
   public FeedbackService(AppConfig config, FeedbackSettings settings, FineTuneJob job) {
-    this(config, settings, job, LiveFeedback.NONE);
-  }
-
-  /**
-   * Fine-tunes on feedback and tells {@code live} (e.g. a {@code RollbackGuard}) whether each
-   * labelled prediction was right.
-   */
-  public FeedbackService(
-      AppConfig config, FeedbackSettings settings, FineTuneJob job, LiveFeedback live) {
     this.config = config;
     this.settings = settings;
     this.job = job;
-    this.live = live;
   }
 
   /** The Streams configuration: the inference app's, under its own application id. */
-  static Properties streamsProperties(AppConfig c) {
+  static Properties streamsProperties(AppConfig c, FeedbackSettings settings) {
     Properties p = InferenceService.streamsProperties(c);
     p.put(StreamsConfig.APPLICATION_ID_CONFIG, c.applicationId() + "-feedback");
     p.remove(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
     p.putAll(c.clientProperties()); // the user's own group.instance.id, if any
     StaticMembership.apply(p);
     p.put(StreamsConfig.POLL_MS_CONFIG, 100);
+    int request = settings.maxRequestBytes();
+    Object configured = p.get(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG));
+    if (configured == null || Integer.parseInt(configured.toString()) < request) {
+      p.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), request);
+    }
     return p;
   }
 
-  /** Creates missing topics and starts; returns without waiting. */
+  /**
+   * Creates missing topics, refuses a feedback or request topic of more than one partition, and
+   * starts; returns without waiting.
+   *
+   * @throws IllegalStateException when a topic has the wrong number of partitions
+   */
   public synchronized void start() {
     if (streams != null) {
       throw new IllegalStateException("already started");
     }
-    if (config.createTopics()) {
-      try (Admin admin = Admin.create(config.clientConfig())) {
-        TopicAdmin.createMissing(admin, settings.topics(), config.topicPartitions());
+    var topics = settings.topics();
+    int imagePartitions;
+    try (Admin admin = Admin.create(config.clientConfig())) {
+      if (config.createTopics()) {
+        TopicAdmin.createMissing(admin, topics, config.topicPartitions());
+        TopicAdmin.createSinglePartition(
+            admin,
+            settings.requestsTopic(),
+            Map.of(
+                TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
+                String.valueOf(settings.maxRequestBytes() + (1 << 16))));
+      }
+      String why = "one task holds the holdout, the reservoir and the trigger";
+      TopicAdmin.requireSinglePartition(admin, topics.feedback(), why);
+      TopicAdmin.requireSinglePartition(admin, settings.requestsTopic(), why);
+      imagePartitions = TopicAdmin.partitions(admin, topics.images());
+      int predictionPartitions = TopicAdmin.partitions(admin, topics.predictions());
+      if (predictionPartitions != imagePartitions) {
+        throw new IllegalStateException(
+            "topics "
+                + topics.images()
+                + " and "
+                + topics.predictions()
+                + " have "
+                + imagePartitions
+                + " and "
+                + predictionPartitions
+                + " partitions; the feedback loop joins them by image id and needs as many");
       }
     }
     streams =
         new KafkaStreams(
-            FeedbackTopology.buildFeedbackTopology(settings, this::fineTune, live),
-            streamsProperties(config));
+            FeedbackTopology.buildFeedbackTopology(settings, imagePartitions),
+            streamsProperties(config, settings));
     streams.setUncaughtExceptionHandler(failure);
     streams.start();
+    worker =
+        new FineTuneWorker(
+            config.clientConfig(),
+            config.applicationId() + "-finetune",
+            settings.requestsTopic(),
+            topics.modelVersions(),
+            job);
+    worker.start();
   }
 
-  private void fineTune(FineTuneRequest request) {
-    LOG.info(
-        "fine-tuning on {} fresh + {} replay, holdout {}: {}",
-        request.fresh().count(),
-        request.replay().count(),
-        request.holdout().count(),
-        request.feedback());
-    job.submit(request)
-        .exceptionally(
-            e -> {
-              LOG.warn("fine-tune run failed: {}", e.toString());
-              return null;
-            });
+  /** Fine-tuning runs started so far. */
+  public long fineTuneRuns() {
+    return worker == null ? 0 : worker.runs();
   }
 
   /** Why the loop stopped by itself, in one line, if it did. */
@@ -112,8 +133,17 @@ public final class FeedbackService implements AutoCloseable {
     return streams == null ? KafkaStreams.State.NOT_RUNNING : streams.state();
   }
 
+  /** The running Streams, for interactive queries of the loop's stores. */
+  public Optional<KafkaStreams> streams() {
+    return Optional.ofNullable(streams);
+  }
+
   @Override
   public synchronized void close() {
+    if (worker != null) {
+      worker.close();
+      worker = null;
+    }
     if (streams != null) {
       streams.close(
           CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)

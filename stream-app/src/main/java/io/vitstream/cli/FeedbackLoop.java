@@ -9,15 +9,14 @@ import io.vitstream.dataset.LabeledImages;
 import io.vitstream.dataset.Split;
 import io.vitstream.feedback.FineTuneJob;
 import io.vitstream.feedback.ModelVersionPublisher;
-import io.vitstream.feedback.RollbackGuard;
 import io.vitstream.inference.ServingModel;
 import io.vitstream.store.ModelStore;
 import java.util.Optional;
 
 /**
  * The feedback loop of {@code vitstream run} ({@code feedback.enabled=true}): the feedback service,
- * its fine-tuning job and rollback guard, on the store the served model comes from. The regression
- * set is the last 1,000 Fashion-MNIST test images.
+ * its fine-tuning job, on the store the served model comes from (rollbacks are decided in the
+ * feedback topology). The regression set is the last 1,000 Fashion-MNIST test images.
  */
 final class FeedbackLoop implements AutoCloseable {
   static final int REGRESSION_SIZE = 1000;
@@ -65,12 +64,7 @@ final class FeedbackLoop implements AutoCloseable {
             model.preprocessing().size(),
             config.inference().maxImageBytes(),
             config.inference().deadLetterValueBytes());
-    var service =
-        new FeedbackService(
-            config,
-            settings,
-            job,
-            new RollbackGuard(s, model.name(), fc.rollback(), fc.liveWindow(), publisher));
+    var service = new FeedbackService(config, settings, job);
     service.start();
     return new FeedbackLoop(publisher, job, service);
   }

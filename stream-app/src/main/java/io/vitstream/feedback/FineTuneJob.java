@@ -40,7 +40,7 @@ import org.slf4j.LoggerFactory;
  * as the next version (parent: the champion) and promoted. Every run ends in one ModelVersion
  * event. A NaN or diverging loss aborts the run and changes nothing but that event.
  */
-public final class FineTuneJob implements AutoCloseable {
+public final class FineTuneJob implements FineTuner, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(FineTuneJob.class);
   private static final int EVAL_BATCH = 256;
 
@@ -97,8 +97,32 @@ public final class FineTuneJob implements AutoCloseable {
   }
 
   /** Queues a run behind any running one; the future completes with its outcome. */
+  @Override
   public CompletableFuture<FineTuneOutcome> submit(FineTuneRequest request) {
     return CompletableFuture.supplyAsync(() -> run(request), executor);
+  }
+
+  /**
+   * Applies a ROLLED_BACK decision to the store's promoted pointer, once: only while the version it
+   * rolled back from is still the promoted one and the version it restores preceded it. Call it off
+   * the stream threads (it reads and writes the store).
+   */
+  @Override
+  public void followRollback(ModelVersion decision) {
+    if (!decision.getModelName().equals(name)) {
+      return;
+    }
+    Double from = decision.getMetrics().get(RollbackPolicy.ROLLED_BACK_VERSION);
+    List<Integer> history = store.promotionHistory(name);
+    int n = history.size();
+    if (from == null
+        || n < 2
+        || history.get(n - 1) != from.intValue()
+        || history.get(n - 2) != decision.getVersion()) {
+      return;
+    }
+    int restored = store.rollback(name);
+    LOG.warn("rolled {} back to v{}: {}", name, restored, decision.getReason());
   }
 
   /** Runs on the calling thread; use {@link #submit} from a stream thread. */

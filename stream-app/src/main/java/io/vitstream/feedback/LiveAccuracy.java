@@ -1,5 +1,7 @@
 package io.vitstream.feedback;
 
+import java.nio.ByteBuffer;
+
 /**
  * The rolling agreement of a model version's predictions with the labels that arrive for them, over
  * the last {@code window} labelled predictions.
@@ -37,5 +39,37 @@ public final class LiveAccuracy {
   /** Accuracy over the window, or NaN before the first label. */
   public synchronized double accuracy() {
     return count == 0 ? Double.NaN : (double) correct / count;
+  }
+
+  /** The window as bytes, for a state store. */
+  public synchronized byte[] toBytes() {
+    ByteBuffer b = ByteBuffer.allocate(16 + hits.length);
+    b.putInt(hits.length).putInt(next).putInt(count).putInt(correct);
+    for (boolean h : hits) {
+      b.put((byte) (h ? 1 : 0));
+    }
+    return b.array();
+  }
+
+  /**
+   * A window read back from {@link #toBytes}; an empty one of {@code window} when there are no
+   * bytes or they hold a window of another size.
+   */
+  public static LiveAccuracy fromBytes(byte[] bytes, int window) {
+    LiveAccuracy a = new LiveAccuracy(window);
+    if (bytes == null) {
+      return a;
+    }
+    ByteBuffer b = ByteBuffer.wrap(bytes);
+    if (b.getInt() != window) {
+      return a;
+    }
+    a.next = b.getInt();
+    a.count = b.getInt();
+    a.correct = b.getInt();
+    for (int i = 0; i < window; i++) {
+      a.hits[i] = b.get() == 1;
+    }
+    return a;
   }
 }

@@ -9,6 +9,8 @@ package io.vitstream.feedback;
  * @param minLabels labelled predictions of the new version needed to judge it
  */
 public record RollbackPolicy(double maxDrop, int minLabels) {
+  /** The metric of a ROLLED_BACK decision that names the version rolled back from. */
+  public static final String ROLLED_BACK_VERSION = "rolled_back_version";
 
   public RollbackPolicy {
     if (maxDrop < 0 || maxDrop > 1 || minLabels < 1) {

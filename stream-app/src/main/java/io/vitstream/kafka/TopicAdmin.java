@@ -27,7 +27,8 @@ public final class TopicAdmin {
    *
    * @param admin a connected admin client; may not be null
    * @param partitions partitions of each new topic (model-versions always gets 1, so that the
-   *     latest version per model is totally ordered)
+   *     latest version per model is totally ordered; feedback always gets 1, so that one task
+   *     trains)
    * @return the names of the topics created by this call
    */
   public static List<String> createMissing(Admin admin, TopicNames names, int partitions) {
@@ -42,32 +43,94 @@ public final class TopicAdmin {
           continue;
         }
         boolean compacted = name.equals(names.modelVersions());
-        NewTopic topic =
-            new NewTopic(name, Optional.of(compacted ? 1 : partitions), Optional.empty());
+        boolean single = compacted || name.equals(names.feedback());
+        NewTopic topic = new NewTopic(name, Optional.of(single ? 1 : partitions), Optional.empty());
         if (compacted) {
           topic.configs(
               Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
         }
         create.add(topic);
       }
-      List<String> created = new ArrayList<>();
-      for (var e : admin.createTopics(create).values().entrySet()) {
-        try {
-          e.getValue().get();
-          created.add(e.getKey());
-        } catch (ExecutionException ex) {
-          if (!(ex.getCause() instanceof TopicExistsException)) { // lost a race: fine
-            throw ex;
-          }
-        }
-      }
-      return created;
+      return create(admin, create);
     } catch (ExecutionException e) {
       throw new IllegalStateException("cannot create topics: " + e.getCause().getMessage(), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while creating topics", e);
     }
+  }
+
+  /**
+   * Creates a one-partition topic with these configs unless it exists.
+   *
+   * @return whether this call created it
+   */
+  public static boolean createSinglePartition(
+      Admin admin, String topic, Map<String, String> configs) {
+    try {
+      if (admin.listTopics().names().get().contains(topic)) {
+        return false;
+      }
+      NewTopic t = new NewTopic(topic, Optional.of(1), Optional.empty()).configs(configs);
+      return !create(admin, List.of(t)).isEmpty();
+    } catch (ExecutionException e) {
+      throw new IllegalStateException(
+          "cannot create topic " + topic + ": " + e.getCause().getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while creating topics", e);
+    }
+  }
+
+  /**
+   * The partitions of an existing topic.
+   *
+   * @throws IllegalStateException when it does not exist or cannot be described
+   */
+  public static int partitions(Admin admin, String topic) {
+    try {
+      return admin
+          .describeTopics(List.of(topic))
+          .allTopicNames()
+          .get(30, TimeUnit.SECONDS)
+          .get(topic)
+          .partitions()
+          .size();
+    } catch (ExecutionException | TimeoutException e) {
+      throw new IllegalStateException("cannot describe topic " + topic + ": " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while describing " + topic, e);
+    }
+  }
+
+  /**
+   * Refuses a topic with more than one partition.
+   *
+   * @throws IllegalStateException naming the topic, its partitions and why it needs one
+   */
+  public static void requireSinglePartition(Admin admin, String topic, String why) {
+    int n = partitions(admin, topic);
+    if (n != 1) {
+      throw new IllegalStateException(
+          "topic " + topic + " has " + n + " partitions; it needs exactly 1 (" + why + ")");
+    }
+  }
+
+  private static List<String> create(Admin admin, List<NewTopic> create)
+      throws ExecutionException, InterruptedException {
+    List<String> created = new ArrayList<>();
+    for (var e : admin.createTopics(create).values().entrySet()) {
+      try {
+        e.getValue().get();
+        created.add(e.getKey());
+      } catch (ExecutionException ex) {
+        if (!(ex.getCause() instanceof TopicExistsException)) { // lost a race: fine
+          throw ex;
+        }
+      }
+    }
+    return created;
   }
 
   /**

@@ -15,6 +15,7 @@ import io.vitstream.feedback.FineTuneJob;
 import io.vitstream.feedback.GatePolicy;
 import io.vitstream.feedback.ModelVersionPublisher;
 import io.vitstream.feedback.Rehearsal;
+import io.vitstream.feedback.RollbackPolicy;
 import io.vitstream.feedback.TriggerPolicy;
 import io.vitstream.inference.ModelSlot;
 import io.vitstream.inference.ServingModel;
@@ -109,8 +110,11 @@ class FeedbackLoopIT {
             28,
             Duration.ofMinutes(10),
             0.3,
+            1000,
+            Duration.ofDays(1),
             20,
             new TriggerPolicy(100, Duration.ofHours(1), 0.5, 1),
+            new RollbackPolicy(0.5, 1000),
             50,
             1 << 20,
             DeadLetters.DEFAULT_MAX_VALUE_BYTES);

@@ -27,4 +27,24 @@ class LiveAccuracyTest {
     assertThat(live.count()).isEqualTo(4);
     assertThat(live.accuracy()).isCloseTo(0.75, within(1e-12));
   }
+
+  @Test
+  void shouldComeBackFromItsBytesAsItWas() {
+    // Given a window that has wrapped round
+    LiveAccuracy live = new LiveAccuracy(3);
+    live.record(true);
+    live.record(false);
+    live.record(true);
+    live.record(false);
+
+    // When it is stored and read back, then one more outcome arrives in both
+    LiveAccuracy back = LiveAccuracy.fromBytes(live.toBytes(), 3);
+    live.record(true);
+    back.record(true);
+
+    // Then both agree; a window of another size starts afresh
+    assertThat(back.count()).isEqualTo(live.count());
+    assertThat(back.accuracy()).isEqualTo(live.accuracy());
+    assertThat(LiveAccuracy.fromBytes(live.toBytes(), 5).count()).isZero();
+  }
 }
