@@ -172,31 +172,31 @@ public record AppConfig(
 
   private static FeedbackConfig feedback(ConfigValues v) {
     return new FeedbackConfig(
-        v.bool(ConfigKeys.FEEDBACK_ENABLED),
+        v.bool(FeedbackKeys.FEEDBACK_ENABLED),
         new TriggerPolicy(
-            v.integer(ConfigKeys.TRIGGER_LABELS),
-            Duration.ofSeconds(v.integer(ConfigKeys.TRIGGER_INTERVAL_S)),
-            v.number(ConfigKeys.TRIGGER_ACCURACY_DROP),
-            v.integer(ConfigKeys.TRIGGER_MIN_LABELS)),
-        v.number(ConfigKeys.HOLDOUT_FRACTION),
-        v.integer(ConfigKeys.HOLDOUT_MAX_COUNT),
-        Duration.ofSeconds(v.integer(ConfigKeys.HOLDOUT_MAX_AGE_S)),
-        v.integer(ConfigKeys.REPLAY_PER_CLASS),
-        v.integer(ConfigKeys.LIVE_WINDOW),
-        Duration.ofSeconds(v.integer(ConfigKeys.IMAGE_RETENTION_S)),
+            v.integer(FeedbackKeys.TRIGGER_LABELS),
+            Duration.ofSeconds(v.integer(FeedbackKeys.TRIGGER_INTERVAL_S)),
+            v.number(FeedbackKeys.TRIGGER_ACCURACY_DROP),
+            v.integer(FeedbackKeys.TRIGGER_MIN_LABELS)),
+        v.number(FeedbackKeys.HOLDOUT_FRACTION),
+        v.integer(FeedbackKeys.HOLDOUT_MAX_COUNT),
+        Duration.ofSeconds(v.integer(FeedbackKeys.HOLDOUT_MAX_AGE_S)),
+        v.integer(FeedbackKeys.REPLAY_PER_CLASS),
+        v.integer(FeedbackKeys.LIVE_WINDOW),
+        Duration.ofSeconds(v.integer(FeedbackKeys.IMAGE_RETENTION_S)),
         new GatePolicy(
-            v.number(ConfigKeys.GATE_MARGIN),
-            v.number(ConfigKeys.GATE_TOLERANCE),
-            v.integer(ConfigKeys.GATE_MIN_HOLDOUT)),
+            v.number(FeedbackKeys.GATE_MARGIN),
+            v.number(FeedbackKeys.GATE_TOLERANCE),
+            v.integer(FeedbackKeys.GATE_MIN_HOLDOUT)),
         new RollbackPolicy(
-            v.number(ConfigKeys.ROLLBACK_DROP), v.integer(ConfigKeys.ROLLBACK_MIN_LABELS)),
-        OptimizerKind.parse(v.string(ConfigKeys.FINETUNE_OPTIMIZER)),
-        v.integer(ConfigKeys.FINETUNE_REHEARSAL),
-        v.number(ConfigKeys.FINETUNE_DISTILL),
-        v.integer(ConfigKeys.FINETUNE_EPOCHS),
-        (float) v.number(ConfigKeys.FINETUNE_LEARNING_RATE),
-        v.integer(ConfigKeys.FINETUNE_BATCH_SIZE),
-        Duration.ofSeconds(v.integer(ConfigKeys.FINETUNE_TIME_LIMIT_S)));
+            v.number(FeedbackKeys.ROLLBACK_DROP), v.integer(FeedbackKeys.ROLLBACK_MIN_LABELS)),
+        OptimizerKind.parse(v.string(FeedbackKeys.FINETUNE_OPTIMIZER)),
+        v.integer(FeedbackKeys.FINETUNE_REHEARSAL),
+        v.number(FeedbackKeys.FINETUNE_DISTILL),
+        v.integer(FeedbackKeys.FINETUNE_EPOCHS),
+        (float) v.number(FeedbackKeys.FINETUNE_LEARNING_RATE),
+        v.integer(FeedbackKeys.FINETUNE_BATCH_SIZE),
+        Duration.ofSeconds(v.integer(FeedbackKeys.FINETUNE_TIME_LIMIT_S)));
   }
 
   /** A copy pointing at other brokers. */

@@ -64,16 +64,16 @@ record ConfigValues(Map<String, Object> parsed, Map<String, String> clients) {
               + string(ConfigKeys.MODEL_PRECISION)
               + ": fp16 needs model.device=gpu; use fp32 on the CPU");
     }
-    if (has(ConfigKeys.TRIGGER_MIN_LABELS, ConfigKeys.TRIGGER_LABELS)
-        && integer(ConfigKeys.TRIGGER_MIN_LABELS) > integer(ConfigKeys.TRIGGER_LABELS)) {
+    if (has(FeedbackKeys.TRIGGER_MIN_LABELS, FeedbackKeys.TRIGGER_LABELS)
+        && integer(FeedbackKeys.TRIGGER_MIN_LABELS) > integer(FeedbackKeys.TRIGGER_LABELS)) {
       errors.add(
-          ConfigKeys.TRIGGER_MIN_LABELS.name()
+          FeedbackKeys.TRIGGER_MIN_LABELS.name()
               + "="
-              + integer(ConfigKeys.TRIGGER_MIN_LABELS)
+              + integer(FeedbackKeys.TRIGGER_MIN_LABELS)
               + ": must be at most "
-              + ConfigKeys.TRIGGER_LABELS.name()
+              + FeedbackKeys.TRIGGER_LABELS.name()
               + " ("
-              + integer(ConfigKeys.TRIGGER_LABELS)
+              + integer(FeedbackKeys.TRIGGER_LABELS)
               + ")");
     }
     return errors;

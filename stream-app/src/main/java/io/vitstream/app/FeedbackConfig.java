@@ -56,7 +56,7 @@ public record FeedbackConfig(
   public FeedbackConfig {
     if (!(rehearsalDistill >= 0 && rehearsalDistill <= 1)) {
       throw new IllegalArgumentException(
-          ConfigKeys.FINETUNE_DISTILL.name() + " must be in [0, 1], got " + rehearsalDistill);
+          FeedbackKeys.FINETUNE_DISTILL.name() + " must be in [0, 1], got " + rehearsalDistill);
     }
   }
 

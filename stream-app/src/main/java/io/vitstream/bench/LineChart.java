@@ -115,7 +115,9 @@ final class LineChart {
   }
 
   private static String label(double v) {
-    return v >= 100 ? String.format(Locale.ROOT, "%.0f", v) : String.format(Locale.ROOT, "%.1f", v);
+    return v >= 10 || v == 0
+        ? String.format(Locale.ROOT, "%.0f", v)
+        : String.format(Locale.ROOT, "%.1f", v);
   }
 
   /** 1, 2 or 5 times a power of ten, at least {@code v}. */

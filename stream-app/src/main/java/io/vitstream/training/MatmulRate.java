@@ -86,7 +86,8 @@ public final class MatmulRate {
         calls++;
         elapsed = System.nanoTime() - start;
       } while (elapsed < seconds * 1e9);
-      double cpu = (ProcessCpu.nanos() - cpuStart) / 1e9;
+      // the process clock ticks in milliseconds: a run too short for it counts its wall time
+      double cpu = ProcessCpu.secondsOr(cpuStart, elapsed / 1e9);
       return new Product(name, m, k, n, elapsed / 1e9 / calls, cpu / calls);
     }
   }

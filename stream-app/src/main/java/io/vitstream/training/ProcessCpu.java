@@ -15,4 +15,13 @@ final class ProcessCpu {
   static long nanos() {
     return OS.getProcessCpuTime();
   }
+
+  /**
+   * The CPU seconds since {@code startNanos}, or {@code wallSeconds} when the clock has not ticked
+   * since (it counts in milliseconds or coarser).
+   */
+  static double secondsOr(long startNanos, double wallSeconds) {
+    long d = nanos() - startNanos;
+    return d > 0 ? d / 1e9 : wallSeconds;
+  }
 }

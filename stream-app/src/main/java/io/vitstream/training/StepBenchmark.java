@@ -82,7 +82,9 @@ public final class StepBenchmark {
           .fit(model, train, train.limit(batch), preprocessing, Optional.empty());
     }
     double seconds = (marks[warmup + steps] - marks[warmup]) / 1e9;
-    double cpuSeconds = (cpu[warmup + steps] - cpu[warmup]) / 1e9;
+    long cpuNanos = cpu[warmup + steps] - cpu[warmup];
+    // the process clock ticks in milliseconds: a run too short for it counts its wall time
+    double cpuSeconds = cpuNanos > 0 ? cpuNanos / 1e9 : seconds;
     return new Result(batch, steps, seconds, cpuSeconds, ForwardFlops.perImage(vit));
   }
 

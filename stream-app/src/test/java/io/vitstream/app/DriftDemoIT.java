@@ -32,17 +32,17 @@ class DriftDemoIT {
                 Map.entry(ConfigKeys.APPLICATION_ID.name(), "it-drift"),
                 Map.entry(ConfigKeys.MAX_BATCH_SIZE.name(), "16"),
                 Map.entry(ConfigKeys.MAX_BATCH_DELAY_MS.name(), "10"),
-                Map.entry(ConfigKeys.TRIGGER_LABELS.name(), "150"),
-                Map.entry(ConfigKeys.TRIGGER_ACCURACY_DROP.name(), "1"),
-                Map.entry(ConfigKeys.TRIGGER_MIN_LABELS.name(), "50"),
-                Map.entry(ConfigKeys.LIVE_WINDOW.name(), "50"),
-                Map.entry(ConfigKeys.GATE_MARGIN.name(), "0"),
-                Map.entry(ConfigKeys.GATE_TOLERANCE.name(), "1"),
-                Map.entry(ConfigKeys.GATE_MIN_HOLDOUT.name(), "1"),
-                Map.entry(ConfigKeys.FINETUNE_OPTIMIZER.name(), "sgd"),
-                Map.entry(ConfigKeys.FINETUNE_REHEARSAL.name(), "200"),
-                Map.entry(ConfigKeys.FINETUNE_EPOCHS.name(), "5"),
-                Map.entry(ConfigKeys.FINETUNE_LEARNING_RATE.name(), "0.01")));
+                Map.entry(FeedbackKeys.TRIGGER_LABELS.name(), "150"),
+                Map.entry(FeedbackKeys.TRIGGER_ACCURACY_DROP.name(), "1"),
+                Map.entry(FeedbackKeys.TRIGGER_MIN_LABELS.name(), "50"),
+                Map.entry(FeedbackKeys.LIVE_WINDOW.name(), "50"),
+                Map.entry(FeedbackKeys.GATE_MARGIN.name(), "0"),
+                Map.entry(FeedbackKeys.GATE_TOLERANCE.name(), "1"),
+                Map.entry(FeedbackKeys.GATE_MIN_HOLDOUT.name(), "1"),
+                Map.entry(FeedbackKeys.FINETUNE_OPTIMIZER.name(), "sgd"),
+                Map.entry(FeedbackKeys.FINETUNE_REHEARSAL.name(), "200"),
+                Map.entry(FeedbackKeys.FINETUNE_EPOCHS.name(), "5"),
+                Map.entry(FeedbackKeys.FINETUNE_LEARNING_RATE.name(), "0.01")));
     var test = FashionMnist.load(FashionMnist.DEFAULT_DIR, Split.TEST);
     var out = new PrintWriter(System.out, true);
 
