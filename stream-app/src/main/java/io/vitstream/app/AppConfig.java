@@ -184,6 +184,7 @@ public record AppConfig(
         v.integer(ConfigKeys.REPLAY_PER_CLASS),
         v.integer(ConfigKeys.LIVE_WINDOW),
         Duration.ofSeconds(v.integer(ConfigKeys.IMAGE_RETENTION_S)),
+        regressionSource(v.string(ConfigKeys.REGRESSION_SOURCE)),
         new GatePolicy(
             v.number(ConfigKeys.GATE_MARGIN),
             v.number(ConfigKeys.GATE_TOLERANCE),
@@ -197,6 +198,10 @@ public record AppConfig(
         (float) v.number(ConfigKeys.FINETUNE_LEARNING_RATE),
         v.integer(ConfigKeys.FINETUNE_BATCH_SIZE),
         Duration.ofSeconds(v.integer(ConfigKeys.FINETUNE_TIME_LIMIT_S)));
+  }
+
+  private static Optional<RegressionSource> regressionSource(String text) {
+    return text.isBlank() ? Optional.empty() : Optional.of(RegressionSource.parse(text));
   }
 
   /** A copy pointing at other brokers. */

@@ -268,6 +268,23 @@ public final class ConfigKeys {
           "600",
           atLeast(1),
           "How long a recent image can be labelled, in seconds");
+  public static final ConfigKey REGRESSION_SOURCE =
+      new ConfigKey(
+          "feedback.regression.source",
+          STRING,
+          "",
+          Validator.of(
+              RegressionSource.FORMS + ", or empty",
+              v -> {
+                try {
+                  return v.toString().isBlank() || RegressionSource.parse(v.toString()) != null;
+                } catch (IllegalArgumentException e) {
+                  return false;
+                }
+              }),
+          "The gate's regression set: fashion-mnist[:DIR] (its last 1,000 test images),"
+              + " idx:IMAGES,LABELS (a gzip IDX pair) or folder:DIR (a sub-folder per label);"
+              + " empty = fashion-mnist for a model with Fashion-MNIST's labels, else required");
   public static final ConfigKey GATE_MARGIN =
       new ConfigKey(
           "feedback.gate.margin",
@@ -389,6 +406,7 @@ public final class ConfigKeys {
           REPLAY_PER_CLASS,
           LIVE_WINDOW,
           IMAGE_RETENTION_S,
+          REGRESSION_SOURCE,
           GATE_MARGIN,
           GATE_TOLERANCE,
           GATE_MIN_HOLDOUT,
