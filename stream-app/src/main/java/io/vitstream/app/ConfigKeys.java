@@ -273,18 +273,8 @@ public final class ConfigKeys {
           "feedback.regression.source",
           STRING,
           "",
-          Validator.of(
-              RegressionSource.FORMS + ", or empty",
-              v -> {
-                try {
-                  return v.toString().isBlank() || RegressionSource.parse(v.toString()) != null;
-                } catch (IllegalArgumentException e) {
-                  return false;
-                }
-              }),
-          "The gate's regression set: fashion-mnist[:DIR] (its last 1,000 test images),"
-              + " idx:IMAGES,LABELS (a gzip IDX pair) or folder:DIR (a sub-folder per label);"
-              + " empty = fashion-mnist for a model with Fashion-MNIST's labels, else required");
+          RegressionSource.VALIDATOR,
+          "The gate's regression set: " + RegressionSource.FORMS + " (see the README)");
   public static final ConfigKey GATE_MARGIN =
       new ConfigKey(
           "feedback.gate.margin",

@@ -4,10 +4,7 @@ import ai.djl.Device;
 import io.vitstream.avro.Feedback;
 import io.vitstream.avro.ModelVersion;
 import io.vitstream.avro.Prediction;
-import io.vitstream.dataset.FashionMnist;
 import io.vitstream.dataset.LabeledImages;
-import io.vitstream.feedback.FineTuneJob;
-import io.vitstream.feedback.ModelVersionPublisher;
 import io.vitstream.inference.ModelSlot;
 import io.vitstream.inference.ServingModel;
 import io.vitstream.inference.StoreModelProvider;
@@ -142,6 +139,7 @@ public final class DriftDemo {
         inference.awaitRunning(Duration.ofSeconds(60));
         try (FeedbackLoop loop = FeedbackLoop.start(c, store, first, data)) {
           sentAt = watch(c, o, name, champion, images, events, seen);
+          loop.throwIfFailed(); // a loop that stopped by itself fails the demo
         }
       }
       // The summary's original-data accuracy is measured on test images that neither the stream nor
@@ -156,8 +154,8 @@ public final class DriftDemo {
   }
 
   /**
-   * Publishes the images while the watcher sends feedback and prints what happens; returns when
-   * the last prediction was read or the time is up, with the times feedback was sent.
+   * Publishes the images while the watcher sends feedback and prints what happens; returns when the
+   * last prediction was read or the time is up, with the times feedback was sent.
    */
   private List<Long> watch(
       AppConfig c,

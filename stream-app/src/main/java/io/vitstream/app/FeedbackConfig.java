@@ -64,8 +64,7 @@ public record FeedbackConfig(
   }
 
   /**
-   * The feedback topology's settings for a model with these labels, square input side and
-   * channels.
+   * The feedback topology's settings for a model with these labels, square input side and channels.
    */
   public FeedbackSettings settings(
       TopicNames topics,
@@ -110,8 +109,7 @@ public record FeedbackConfig(
    * @param channels the model's input channels
    * @throws IllegalArgumentException in one line when rehearsal is on and there is no pool
    */
-  public Rehearsal rehearsal(
-      Optional<Supplier<LabeledImages>> pool, int imageSize, int channels) {
+  public Rehearsal rehearsal(Optional<Supplier<LabeledImages>> pool, int imageSize, int channels) {
     if (rehearsalExamples == 0) {
       return Rehearsal.none(imageSize, imageSize, channels);
     }

@@ -43,8 +43,8 @@ public final class FeedbackLoop implements AutoCloseable {
 
   /**
    * The loop of {@code vitstream run}: off unless {@code feedback.enabled=true}; then started on
-   * the store, with the regression set of {@code feedback.regression.source} (Fashion-MNIST's for
-   * a model with its labels).
+   * the store, with the regression set of {@code feedback.regression.source} (Fashion-MNIST's for a
+   * model with its labels).
    *
    * @throws IllegalArgumentException in one line when the loop is on but there is no store or no
    *     regression set for the model

@@ -35,6 +35,18 @@ public sealed interface RegressionSource {
   /** What the key accepts, for error lines. */
   String FORMS = "fashion-mnist[:DIR], idx:IMAGES,LABELS or folder:DIR";
 
+  /** Accepts the key's value: empty (by the model) or one of the {@link #FORMS}. */
+  Validator VALIDATOR =
+      Validator.of(
+          FORMS + ", or empty",
+          v -> {
+            try {
+              return v.toString().isBlank() || parse(v.toString()) != null;
+            } catch (IllegalArgumentException e) {
+              return false;
+            }
+          });
+
   /** The Fashion-MNIST test split's last images. */
   record FashionMnistTest(Path dir) implements RegressionSource {}
 

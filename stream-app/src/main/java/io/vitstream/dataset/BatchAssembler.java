@@ -4,14 +4,16 @@ import io.vitstream.image.Preprocessing;
 import java.util.Random;
 
 /**
- * Turns 8-bit images into a normalised (B, C, H, W) float batch, with optional augmentation
- * done in Java: a random crop of the zero-padded image (a shift of up to {@code padding} pixels
- * each way, filled with background) and a random horizontal flip.
+ * Turns 8-bit images into a normalised (B, C, H, W) float batch, with optional augmentation done in
+ * Java: a random crop of the zero-padded image (a shift of up to {@code padding} pixels each way,
+ * filled with background) and a random horizontal flip.
  */
 public final class BatchAssembler {
   private final LabeledImages data;
+
   /** Per channel, the normalised value of each byte. */
   private final float[][] lookup;
+
   private final int padding;
   private final boolean flip;
 

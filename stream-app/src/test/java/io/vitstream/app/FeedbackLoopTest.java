@@ -78,8 +78,7 @@ class FeedbackLoopTest {
   }
 
   @Test
-  void shouldRefuseRehearsalWhenTheSourceHasNoTrainingImages(@TempDir Path root)
-      throws Exception {
+  void shouldRefuseRehearsalWhenTheSourceHasNoTrainingImages(@TempDir Path root) throws Exception {
     // Given a labelled folder as the regression set, and rehearsal left on (the default)
     Path folder = Files.createDirectories(root.resolve("regression/class3"));
     Files.write(folder.resolve("a.png"), TestImages.png(28, 28, 1));

@@ -189,6 +189,51 @@ class FeedbackStateIT {
     }
   }
 
+  @Test
+  @Timeout(120)
+  void shouldStartTheLoopOfRunForAnRgbModelWithAFolderAsItsRegressionSet(
+      @TempDir Path state, @TempDir Path root) throws Exception {
+    // Given feedback on, a tiny RGB model in the store and a labelled folder of its classes
+    ModelStore models = ModelStore.open(root.resolve("store"));
+    TinyModels.publishRgb(models, "rgb", 1);
+    models.promote("rgb", 1);
+    Path regression = root.resolve("regression");
+    for (String colour : TinyModels.COLOURS) {
+      Files.createDirectories(regression.resolve(colour));
+      Files.write(regression.resolve(colour).resolve("a.png"), TestImages.png(16, 16, 1));
+    }
+    AppConfig c =
+        AppConfig.load(
+            Optional.empty(),
+            Map.of(
+                ConfigKeys.BOOTSTRAP_SERVERS.name(),
+                kafka.bootstrapServers(),
+                ConfigKeys.APPLICATION_ID.name(),
+                "it-rgb",
+                ConfigKeys.TOPIC_FEEDBACK.name(),
+                "rgb-feedback",
+                ConfigKeys.FEEDBACK_ENABLED.name(),
+                "true",
+                ConfigKeys.REGRESSION_SOURCE.name(),
+                "folder:" + regression,
+                ConfigKeys.FINETUNE_REHEARSAL.name(),
+                "0",
+                "state.dir",
+                state.toString()));
+
+    // When run's loop is built from the config
+    try (ModelSlot<ServingModel> slot = TinyModels.servePromoted(models, "rgb");
+        FeedbackLoop loop = FeedbackLoop.forRun(c, Optional.of(models), slot.peek())) {
+
+      // Then it runs, with its single-partition request topic created
+      assertThat(loop.running()).isTrue();
+      try (Admin admin = Admin.create(c.clientConfig())) {
+        assertThat(admin.listTopics().names().get()).contains("rgb-feedback-finetune");
+      }
+      loop.throwIfFailed();
+    }
+  }
+
   private static KafkaStreams streams(AppConfig c, FeedbackSettings settings) {
     KafkaStreams s =
         new KafkaStreams(

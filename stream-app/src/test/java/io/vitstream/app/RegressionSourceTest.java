@@ -129,8 +129,7 @@ class RegressionSourceTest {
     assertThatThrownBy(() -> new RegressionSource.Folder(dir).load(OTHER, rgb()))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("names no label of the model");
-    assertThatThrownBy(
-            () -> new RegressionSource.Folder(dir.resolve("none")).load(OTHER, rgb()))
+    assertThatThrownBy(() -> new RegressionSource.Folder(dir.resolve("none")).load(OTHER, rgb()))
         .hasMessageContaining("does not exist");
   }
 

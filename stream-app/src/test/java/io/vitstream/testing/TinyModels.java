@@ -52,8 +52,7 @@ public final class TinyModels {
 
   /** How {@link #TINY_RGB} takes its input. */
   public static final Preprocessing RGB_PREPROCESSING =
-      new Preprocessing(
-          16, 3, List.of(0.5f, 0.5f, 0.5f), List.of(0.25f, 0.25f, 0.25f), "bilinear");
+      new Preprocessing(16, 3, List.of(0.5f, 0.5f, 0.5f), List.of(0.25f, 0.25f, 0.25f), "bilinear");
 
   private TinyModels() {}
 
