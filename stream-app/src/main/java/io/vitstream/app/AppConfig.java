@@ -184,6 +184,7 @@ public record AppConfig(
         v.integer(FeedbackKeys.REPLAY_PER_CLASS),
         v.integer(FeedbackKeys.LIVE_WINDOW),
         Duration.ofSeconds(v.integer(FeedbackKeys.IMAGE_RETENTION_S)),
+        regressionSource(v.string(FeedbackKeys.REGRESSION_SOURCE)),
         new GatePolicy(
             v.number(FeedbackKeys.GATE_MARGIN),
             v.number(FeedbackKeys.GATE_TOLERANCE),
@@ -197,6 +198,10 @@ public record AppConfig(
         (float) v.number(FeedbackKeys.FINETUNE_LEARNING_RATE),
         v.integer(FeedbackKeys.FINETUNE_BATCH_SIZE),
         Duration.ofSeconds(v.integer(FeedbackKeys.FINETUNE_TIME_LIMIT_S)));
+  }
+
+  private static Optional<RegressionSource> regressionSource(String text) {
+    return text.isBlank() ? Optional.empty() : Optional.of(RegressionSource.parse(text));
   }
 
   /** A copy pointing at other brokers. */

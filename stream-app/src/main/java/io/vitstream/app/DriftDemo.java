@@ -4,10 +4,7 @@ import ai.djl.Device;
 import io.vitstream.avro.Feedback;
 import io.vitstream.avro.ModelVersion;
 import io.vitstream.avro.Prediction;
-import io.vitstream.dataset.FashionMnist;
 import io.vitstream.dataset.LabeledImages;
-import io.vitstream.feedback.FineTuneJob;
-import io.vitstream.feedback.ModelVersionPublisher;
 import io.vitstream.inference.ModelSlot;
 import io.vitstream.inference.ServingModel;
 import io.vitstream.inference.StoreModelProvider;
@@ -123,8 +120,6 @@ public final class DriftDemo {
           config
               .withBootstrapServers(kafka.bootstrapServers())
               .withClientProperty("state.dir", tmp.resolve("state").toString());
-      FeedbackConfig fc = c.feedback();
-      var topics = c.inference().topics();
       LabeledImages regression = test.slice(test.count() - o.regressionSize(), test.count());
       List<SourceImage> images = new ArrayList<>();
       images.addAll(FashionMnistSource.sourceImages(test.slice(0, o.driftAfter()), "orig-"));
@@ -134,65 +129,18 @@ public final class DriftDemo {
       Device device = Device.fromName(c.model().device());
       ServingModel first =
           new StoreModelProvider(store, name, OptionalInt.empty(), device, Precision.FP32).load();
-      var settings =
-          fc.settings(
-              topics,
-              first.labels().isEmpty() ? FashionMnist.LABELS : first.labels(),
-              test.rows(),
-              c.inference().maxImageBytes(),
-              c.inference().deadLetterValueBytes());
+      var data = new FeedbackLoop.OriginalData(regression, Optional.of(train));
       List<ModelVersion> events = new ArrayList<>();
       List<DriftSummary.Seen> seen = new ArrayList<>();
       List<Long> sentAt;
       try (ModelSlot<ServingModel> slot = new ModelSlot<>(first);
-          ModelVersionPublisher publisher =
-              new ModelVersionPublisher(c.clientConfig(), topics.modelVersions());
-          FineTuneJob job =
-              new FineTuneJob(
-                  store,
-                  name,
-                  device,
-                  fc.recipe(),
-                  fc.gate(),
-                  regression,
-                  fc.rehearsal(train, test.rows()),
-                  publisher);
-          InferenceService inference = new InferenceService(c, slot, Optional.of(store));
-          FeedbackService feedback = new FeedbackService(c, settings, job)) {
+          InferenceService inference = new InferenceService(c, slot, Optional.of(store))) {
         inference.start();
         inference.awaitRunning(Duration.ofSeconds(60));
-        feedback.start();
-        out.printf(
-            Locale.ROOT,
-            "drift demo: serving %s v%d; %d images at %.0f/s, %s after %d; feedback for %.0f%%"
-                + " of them; trigger %s; recipe %s %d epochs lr %s batch %d%n",
-            name,
-            champion,
-            o.images(),
-            o.ratePerSecond(),
-            o.drift().name().toLowerCase(Locale.ROOT),
-            o.driftAfter(),
-            100 * o.feedbackFraction(),
-            fc.trigger(),
-            fc.optimizer(),
-            fc.epochs(),
-            fc.learningRate(),
-            fc.batchSize());
-        out.flush();
-        Watcher watcher = new Watcher(c, o, images, events, seen);
-        Thread reader = new Thread(watcher, "drift-demo-reader");
-        reader.start();
-        new ImagePublisher(
-                c.clientConfig(),
-                topics.images(),
-                o.ratePerSecond(),
-                ImagePublisher.DEFAULT_DELIVERY_TIMEOUT)
-            .publish(images, n -> {})
-            .requireComplete(topics.images());
-        reader.join(o.timeout().toMillis() + 10_000);
-        watcher.stop = true;
-        reader.join(5_000);
-        sentAt = watcher.sentAt;
+        try (FeedbackLoop loop = FeedbackLoop.start(c, store, first, data)) {
+          sentAt = watch(c, o, name, champion, images, events, seen);
+          loop.throwIfFailed(); // a loop that stopped by itself fails the demo
+        }
       }
       // The summary's original-data accuracy is measured on test images that neither the stream nor
       // the gate's regression set used (the regression set itself when none are left).
@@ -203,6 +151,54 @@ public final class DriftDemo {
     } finally {
       Demo.deleteQuietly(tmp);
     }
+  }
+
+  /**
+   * Publishes the images while the watcher sends feedback and prints what happens; returns when the
+   * last prediction was read or the time is up, with the times feedback was sent.
+   */
+  private List<Long> watch(
+      AppConfig c,
+      Options o,
+      String name,
+      int champion,
+      List<SourceImage> images,
+      List<ModelVersion> events,
+      List<DriftSummary.Seen> seen)
+      throws InterruptedException {
+    FeedbackConfig fc = c.feedback();
+    var topics = c.inference().topics();
+    out.printf(
+        Locale.ROOT,
+        "drift demo: serving %s v%d; %d images at %.0f/s, %s after %d; feedback for %.0f%%"
+            + " of them; trigger %s; recipe %s %d epochs lr %s batch %d%n",
+        name,
+        champion,
+        o.images(),
+        o.ratePerSecond(),
+        o.drift().name().toLowerCase(Locale.ROOT),
+        o.driftAfter(),
+        100 * o.feedbackFraction(),
+        fc.trigger(),
+        fc.optimizer(),
+        fc.epochs(),
+        fc.learningRate(),
+        fc.batchSize());
+    out.flush();
+    Watcher watcher = new Watcher(c, o, images, events, seen);
+    Thread reader = new Thread(watcher, "drift-demo-reader");
+    reader.start();
+    new ImagePublisher(
+            c.clientConfig(),
+            topics.images(),
+            o.ratePerSecond(),
+            ImagePublisher.DEFAULT_DELIVERY_TIMEOUT)
+        .publish(images, n -> {})
+        .requireComplete(topics.images());
+    reader.join(o.timeout().toMillis() + 10_000);
+    watcher.stop = true;
+    reader.join(5_000);
+    return watcher.sentAt;
   }
 
   /** Reads predictions and versions, sends feedback, prints windows and events. */

@@ -11,6 +11,7 @@ import io.vitstream.training.OptimizerKind;
 import io.vitstream.training.TrainingConfig;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
@@ -24,6 +25,7 @@ import java.util.function.Supplier;
  * @param replayPerClass replay reservoir size per class
  * @param liveWindow labelled predictions in the live accuracy (trigger and rollback)
  * @param imageRetention how long a recent image can be labelled
+ * @param regressionSource where the gate's regression set comes from; empty = by the model
  * @param gate when a candidate is promoted
  * @param rollback when a promoted version is rolled back
  * @param optimizer the fine-tuning optimizer (SGD with momentum, as in the paper, or AdamW)
@@ -43,6 +45,7 @@ public record FeedbackConfig(
     int replayPerClass,
     int liveWindow,
     Duration imageRetention,
+    Optional<RegressionSource> regressionSource,
     GatePolicy gate,
     RollbackPolicy rollback,
     OptimizerKind optimizer,
@@ -60,17 +63,21 @@ public record FeedbackConfig(
     }
   }
 
-  /** The feedback topology's settings for a model with these labels and square input side. */
+  /**
+   * The feedback topology's settings for a model with these labels, square input side and channels.
+   */
   public FeedbackSettings settings(
       TopicNames topics,
       List<String> labels,
       int imageSize,
+      int channels,
       int maxImageBytes,
       int deadLetterValueBytes) {
     return new FeedbackSettings(
         topics,
         labels,
         imageSize,
+        channels,
         imageRetention,
         holdoutFraction,
         holdoutMaxCount,
@@ -97,13 +104,25 @@ public record FeedbackConfig(
   /**
    * The rehearsal for the model's original training data; loads it only when rehearsal is on.
    *
-   * @param pool supplies the original training images
+   * @param pool supplies the original training images, if there are any
+   * @param imageSize the side of the model's square input
+   * @param channels the model's input channels
+   * @throws IllegalArgumentException in one line when rehearsal is on and there is no pool
    */
-  public Rehearsal rehearsal(Supplier<LabeledImages> pool, int imageSize) {
+  public Rehearsal rehearsal(Optional<Supplier<LabeledImages>> pool, int imageSize, int channels) {
     if (rehearsalExamples == 0) {
-      return Rehearsal.none(imageSize, imageSize);
+      return Rehearsal.none(imageSize, imageSize, channels);
     }
-    return new Rehearsal(pool.get(), rehearsalExamples, 7, rehearsalDistill);
+    Supplier<LabeledImages> images =
+        pool.orElseThrow(
+            () ->
+                new IllegalArgumentException(
+                    FeedbackKeys.FINETUNE_REHEARSAL.name()
+                        + "="
+                        + rehearsalExamples
+                        + " needs the model's training images; only the fashion-mnist"
+                        + " regression source has them: set it to 0"));
+    return new Rehearsal(images.get(), rehearsalExamples, 7, rehearsalDistill);
   }
 
   /** A copy with other fine-tuning bounds. */
@@ -117,6 +136,7 @@ public record FeedbackConfig(
         replayPerClass,
         liveWindow,
         imageRetention,
+        regressionSource,
         gate,
         rollback,
         optimizer,

@@ -79,6 +79,13 @@ public final class FeedbackKeys {
           "600",
           atLeast(1),
           "How long a recent image can be labelled, in seconds");
+  public static final ConfigKey REGRESSION_SOURCE =
+      new ConfigKey(
+          "feedback.regression.source",
+          STRING,
+          "",
+          RegressionSource.VALIDATOR,
+          "The gate's regression set: " + RegressionSource.FORMS + " (see the README)");
   public static final ConfigKey GATE_MARGIN =
       new ConfigKey(
           "feedback.gate.margin",
@@ -173,6 +180,7 @@ public final class FeedbackKeys {
           REPLAY_PER_CLASS,
           LIVE_WINDOW,
           IMAGE_RETENTION_S,
+          REGRESSION_SOURCE,
           GATE_MARGIN,
           GATE_TOLERANCE,
           GATE_MIN_HOLDOUT,

@@ -1,6 +1,7 @@
 package io.vitstream.cli;
 
 import io.vitstream.app.AppConfig;
+import io.vitstream.app.FeedbackLoop;
 import io.vitstream.app.InferenceService;
 import io.vitstream.inference.ModelSlot;
 import io.vitstream.inference.ServingModel;
@@ -52,7 +53,7 @@ final class RunCommand implements Callable<Integer> {
             : Optional.empty();
     try (ModelSlot<ServingModel> slot = new ModelSlot<>(DefaultModel.provider(config).load());
         InferenceService service = new InferenceService(config, slot, store);
-        FeedbackLoop loop = FeedbackLoop.start(config, store, slot.peek())) {
+        FeedbackLoop loop = FeedbackLoop.forRun(config, store, slot.peek())) {
       service.start();
       ServingModel model = slot.peek();
       if (loop.running()) {

@@ -59,16 +59,19 @@ public final class IdxReader {
   }
 
   /**
-   * Reads an images file (N, rows, cols) and its labels file (N).
+   * Reads an images file, (N, rows, cols) gray or (N, rows, cols, 3) RGB, and its labels file (N).
    *
    * @throws IOException when either cannot be read or their counts differ
    */
   public static LabeledImages readLabeled(Path images, Path labels) throws IOException {
     IdxArray x = read(images);
     IdxArray y = read(labels);
-    if (x.dims().length != 3 || y.dims().length != 1 || x.dims()[0] != y.dims()[0]) {
+    int[] d = x.dims();
+    boolean shaped = d.length == 3 || (d.length == 4 && d[3] == 3);
+    if (!shaped || y.dims().length != 1 || d[0] != y.dims()[0]) {
       throw new IOException(images + " and " + labels + " do not hold N images and N labels");
     }
-    return new LabeledImages(x.dims()[0], x.dims()[1], x.dims()[2], x.data(), y.data());
+    int channels = d.length == 4 ? 3 : 1;
+    return new LabeledImages(d[0], d[1], d[2], channels, x.data(), y.data());
   }
 }

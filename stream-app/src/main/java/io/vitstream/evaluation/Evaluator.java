@@ -130,7 +130,8 @@ public final class Evaluator {
       assembler.images(order, from, n, null, pixels);
       int[] labels = assembler.labels(order, from, n);
       try (NDManager batch = model.newBatchManager()) {
-        NDArray x = batch.create(pixels, new Shape(batchSize, 1, data.rows(), data.cols()));
+        NDArray x =
+            batch.create(pixels, new Shape(batchSize, data.channels(), data.rows(), data.cols()));
         if (n < batchSize) {
           x = x.get("0:" + n);
         }

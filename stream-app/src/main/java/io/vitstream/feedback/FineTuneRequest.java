@@ -14,8 +14,9 @@ public record FineTuneRequest(
     LabeledImages fresh, LabeledImages replay, LabeledImages holdout, String feedback) {
 
   public FineTuneRequest {
-    if (fresh.rows() != replay.rows() || fresh.cols() != replay.cols()) {
-      throw new IllegalArgumentException("fresh and replay images differ in size");
+    if (!fresh.sameShape(replay)) {
+      throw new IllegalArgumentException(
+          "fresh images are " + fresh.shape() + ", replay ones " + replay.shape());
     }
   }
 

@@ -13,14 +13,19 @@ import org.apache.kafka.common.serialization.Serializer;
 
 /**
  * The wire form of a {@link FineTuneRequest} on the fine-tuning request topic: a version byte, the
- * feedback line, then the fresh, replay and holdout images (count, rows, cols, labels, pixels).
+ * feedback line, then the fresh, replay and holdout images (count, rows, cols, channels, labels,
+ * pixels). Version 1, before channels, held grayscale images; it is still read.
  */
 public final class FineTuneRequestSerde implements Serde<FineTuneRequest> {
-  private static final int VERSION = 1;
+  private static final int GRAY_VERSION = 1;
+  private static final int VERSION = 2;
 
-  /** The most bytes a request of these many examples of {@code side} x {@code side} takes. */
-  public static long maxBytes(long examples, int side) {
-    return 4096 + examples * (1L + (long) side * side);
+  /**
+   * The most bytes a request of these many examples of {@code side} x {@code side} x {@code
+   * channels} takes.
+   */
+  public static long maxBytes(long examples, int side, int channels) {
+    return 4096 + examples * (1L + (long) side * side * channels);
   }
 
   @Override
@@ -42,6 +47,7 @@ public final class FineTuneRequestSerde implements Serde<FineTuneRequest> {
         out.writeInt(images.count());
         out.writeInt(images.rows());
         out.writeInt(images.cols());
+        out.writeInt(images.channels());
         out.write(images.labels());
         out.write(images.pixels());
       }
@@ -54,7 +60,7 @@ public final class FineTuneRequestSerde implements Serde<FineTuneRequest> {
   static FineTuneRequest decode(byte[] b) {
     try (var in = new DataInputStream(new ByteArrayInputStream(b))) {
       int version = in.readByte();
-      if (version != VERSION) {
+      if (version != VERSION && version != GRAY_VERSION) {
         throw new SerializationException("unknown fine-tuning request version " + version);
       }
       String feedback = in.readUTF();
@@ -63,11 +69,12 @@ public final class FineTuneRequestSerde implements Serde<FineTuneRequest> {
         int count = in.readInt();
         int rows = in.readInt();
         int cols = in.readInt();
+        int channels = version == GRAY_VERSION ? 1 : in.readInt();
         byte[] labels = new byte[count];
         in.readFully(labels);
-        byte[] pixels = new byte[count * rows * cols];
+        byte[] pixels = new byte[count * rows * cols * channels];
         in.readFully(pixels);
-        sets[i] = new LabeledImages(count, rows, cols, pixels, labels);
+        sets[i] = new LabeledImages(count, rows, cols, channels, pixels, labels);
       }
       return new FineTuneRequest(sets[0], sets[1], sets[2], feedback);
     } catch (IOException e) {

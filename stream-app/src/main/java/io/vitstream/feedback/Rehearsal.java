@@ -33,9 +33,14 @@ public record Rehearsal(LabeledImages pool, int perRun, long seed, double distil
     }
   }
 
-  /** No rehearsal. */
+  /** No rehearsal, for grayscale images. */
   public static Rehearsal none(int rows, int cols) {
-    return new Rehearsal(new LabeledImages(0, rows, cols, new byte[0], new byte[0]), 0, 0, 0);
+    return none(rows, cols, 1);
+  }
+
+  /** No rehearsal, for images of these rows, columns and channels. */
+  public static Rehearsal none(int rows, int cols, int channels) {
+    return new Rehearsal(LabeledImages.empty(rows, cols, channels), 0, 0, 0);
   }
 
   /** The draw for run {@code run} (0-based). */

@@ -14,7 +14,7 @@ import org.apache.kafka.common.serialization.Serdes;
  *
  * @param imageId the image's id
  * @param label the true class index
- * @param pixels the image's gray pixels, row by row
+ * @param pixels the image's pixels in the model's channels, HWC
  * @param modelName the model that predicted it; empty when no prediction was found
  * @param modelVersion the version that predicted it; 0 when none
  * @param hit whether the prediction's top class was the label

@@ -12,7 +12,8 @@ import java.util.List;
  *
  * @param topics topic names
  * @param labels the model's class names, by index; a feedback label must be one of them
- * @param imageSize the side of the model's square grayscale input; feedback images must have it
+ * @param imageSize the side of the model's square input; feedback images must have it
+ * @param channels the model's input channels, 1 (gray) or 3 (RGB); examples are kept in them
  * @param imageRetention how long a recent image (and its prediction) can be labelled
  * @param holdoutFraction the share of image ids held out, in [0, 1)
  * @param holdoutMaxCount the most holdout examples kept; the oldest go first
@@ -29,6 +30,7 @@ public record FeedbackSettings(
     TopicNames topics,
     List<String> labels,
     int imageSize,
+    int channels,
     Duration imageRetention,
     double holdoutFraction,
     int holdoutMaxCount,
@@ -50,6 +52,9 @@ public record FeedbackSettings(
         || liveWindow < 1) {
       throw new IllegalArgumentException(
           "need 1..256 labels, a positive image size, holdout size, replay size and live window");
+    }
+    if (channels != 1 && channels != 3) {
+      throw new IllegalArgumentException("channels must be 1 or 3, got " + channels);
     }
     if (imageRetention.isNegative() || imageRetention.isZero()) {
       throw new IllegalArgumentException("image retention must be positive");
@@ -73,7 +78,7 @@ public record FeedbackSettings(
    */
   public int maxRequestBytes() {
     long examples = trigger.newLabels() + (long) replayPerClass * labels.size() + holdoutMaxCount;
-    long bytes = FineTuneRequestSerde.maxBytes(examples, imageSize);
+    long bytes = FineTuneRequestSerde.maxBytes(examples, imageSize, channels);
     if (bytes > Integer.MAX_VALUE / 2) {
       throw new IllegalArgumentException(
           "a fine-tuning request could take "

@@ -146,7 +146,10 @@ public final class FeedbackTopology {
         .process(
             () ->
                 new TriggerProcessor(
-                    settings.trigger(), settings.liveWindow(), settings.imageSize()),
+                    settings.trigger(),
+                    settings.liveWindow(),
+                    settings.imageSize(),
+                    settings.channels()),
             Named.as("trigger"),
             FRESH_STORE,
             HOLDOUT_STORE,

@@ -75,7 +75,7 @@ final class JoinFeedbackProcessor implements Processor<String, byte[], String, J
         deadLetter(record, fb.getImageId(), "unknown or expired image " + fb.getImageId(), null);
         return;
       }
-      pixels = Gray.of(image, settings.imageSize());
+      pixels = ExamplePixels.of(image, settings.imageSize(), settings.channels());
     } catch (RuntimeException e) {
       deadLetter(record, fb.getImageId(), "malformed image: " + e.getMessage(), e);
       return;

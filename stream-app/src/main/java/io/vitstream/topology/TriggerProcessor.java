@@ -17,6 +17,8 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Buffers the fresh training examples and, when the {@link TriggerPolicy} fires, forwards a
@@ -27,6 +29,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * store.
  */
 final class TriggerProcessor implements Processor<String, Example, String, FineTuneRequest> {
+  private static final Logger LOG = LoggerFactory.getLogger(TriggerProcessor.class);
   static final String REQUEST_KEY = "fine-tune";
   private static final String LAST_RUN = "last-run";
   private static final String WATCHED = "watched";
@@ -35,6 +38,7 @@ final class TriggerProcessor implements Processor<String, Example, String, FineT
   private final TriggerPolicy trigger;
   private final int liveWindow;
   private final int imageSize;
+  private final int channels;
   private ProcessorContext<String, FineTuneRequest> context;
   private Fifo fresh;
   private Fifo holdout;
@@ -42,10 +46,11 @@ final class TriggerProcessor implements Processor<String, Example, String, FineT
   private KeyValueStore<String, byte[]> replay;
   private KeyValueStore<String, byte[]> live;
 
-  TriggerProcessor(TriggerPolicy trigger, int liveWindow, int imageSize) {
+  TriggerProcessor(TriggerPolicy trigger, int liveWindow, int imageSize, int channels) {
     this.trigger = trigger;
     this.liveWindow = liveWindow;
     this.imageSize = imageSize;
+    this.channels = channels;
   }
 
   @Override
@@ -125,15 +130,28 @@ final class TriggerProcessor implements Processor<String, Example, String, FineT
     return out;
   }
 
+  /**
+   * The stored examples as images; an example of another size (kept while the model took other
+   * input) is left out, and logged.
+   */
   private LabeledImages images(List<byte[]> stored) {
-    int len = imageSize * imageSize;
-    byte[] pixels = new byte[stored.size() * len];
-    byte[] labels = new byte[stored.size()];
-    for (int i = 0; i < stored.size(); i++) {
-      labels[i] = stored.get(i)[0];
-      System.arraycopy(stored.get(i), 1, pixels, i * len, len);
+    int len = imageSize * imageSize * channels;
+    List<byte[]> fit = stored.stream().filter(s -> s.length == 1 + len).toList();
+    if (fit.size() < stored.size()) {
+      LOG.warn(
+          "left out {} stored examples that are not {}x{}x{}",
+          stored.size() - fit.size(),
+          imageSize,
+          imageSize,
+          channels);
     }
-    return new LabeledImages(stored.size(), imageSize, imageSize, pixels, labels);
+    byte[] pixels = new byte[fit.size() * len];
+    byte[] labels = new byte[fit.size()];
+    for (int i = 0; i < fit.size(); i++) {
+      labels[i] = fit.get(i)[0];
+      System.arraycopy(fit.get(i), 1, pixels, i * len, len);
+    }
+    return new LabeledImages(fit.size(), imageSize, imageSize, channels, pixels, labels);
   }
 
   private void putLong(String key, long value) {

@@ -90,7 +90,7 @@ final class EpochLoop {
     int b = config.batchSize();
     this.stepsPerEpoch = config.stepsPerEpoch(assembler.count());
     this.classes = classes;
-    this.imageShape = new Shape(b, 1, assembler.rows(), assembler.cols());
+    this.imageShape = new Shape(b, assembler.channels(), assembler.rows(), assembler.cols());
     this.pixels = new float[(int) imageShape.size()];
     this.targets = new float[b * classes];
     this.clipper = new GradientClipper(config.clipNorm());

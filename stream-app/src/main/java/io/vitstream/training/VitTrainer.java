@@ -54,7 +54,7 @@ public final class VitTrainer {
    *
    * @param train training images, the size of the preprocessing
    * @param test held-out images, evaluated after each epoch and at the end
-   * @param preprocessing the normalisation (one channel)
+   * @param preprocessing the normalisation (one mean and std per channel of the images)
    * @param checkpoint where to save after every epoch and resume from; empty for none
    */
   public TrainingResult fit(

@@ -40,6 +40,7 @@ public final class FeedbackChild {
         c.inference().topics(),
         FashionMnist.LABELS,
         28,
+        1,
         Duration.ofMinutes(10),
         0.3,
         1000,

@@ -11,12 +11,6 @@ import io.vitstream.avro.Prediction;
 import io.vitstream.dataset.FashionMnist;
 import io.vitstream.dataset.LabeledImages;
 import io.vitstream.dataset.Split;
-import io.vitstream.feedback.FineTuneJob;
-import io.vitstream.feedback.GatePolicy;
-import io.vitstream.feedback.ModelVersionPublisher;
-import io.vitstream.feedback.Rehearsal;
-import io.vitstream.feedback.RollbackPolicy;
-import io.vitstream.feedback.TriggerPolicy;
 import io.vitstream.inference.ModelSlot;
 import io.vitstream.inference.ServingModel;
 import io.vitstream.inference.StoreModelProvider;
@@ -26,9 +20,6 @@ import io.vitstream.store.ModelStore;
 import io.vitstream.testing.Clients;
 import io.vitstream.testing.ShippedModel;
 import io.vitstream.testing.TestImages;
-import io.vitstream.topology.DeadLetters;
-import io.vitstream.topology.FeedbackSettings;
-import io.vitstream.training.TrainingConfig;
 import io.vitstream.vit.Precision;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -91,97 +82,85 @@ class FeedbackLoopIT {
     AppConfig c =
         AppConfig.load(
             Optional.empty(),
-            Map.of(
-                ConfigKeys.BOOTSTRAP_SERVERS.name(),
-                kafka.bootstrapServers(),
-                ConfigKeys.APPLICATION_ID.name(),
-                "it-loop",
-                ConfigKeys.MAX_BATCH_SIZE.name(),
-                "16",
-                ConfigKeys.MAX_BATCH_DELAY_MS.name(),
-                "10",
-                "state.dir",
-                state.toString()));
+            Map.ofEntries(
+                Map.entry(ConfigKeys.BOOTSTRAP_SERVERS.name(), kafka.bootstrapServers()),
+                Map.entry(ConfigKeys.APPLICATION_ID.name(), "it-loop"),
+                Map.entry(ConfigKeys.MAX_BATCH_SIZE.name(), "16"),
+                Map.entry(ConfigKeys.MAX_BATCH_DELAY_MS.name(), "10"),
+                Map.entry(ConfigKeys.MAX_IMAGE_BYTES.name(), String.valueOf(1 << 20)),
+                Map.entry(FeedbackKeys.TRIGGER_LABELS.name(), "100"),
+                Map.entry(FeedbackKeys.TRIGGER_ACCURACY_DROP.name(), "0.5"),
+                Map.entry(FeedbackKeys.TRIGGER_MIN_LABELS.name(), "1"),
+                Map.entry(FeedbackKeys.HOLDOUT_FRACTION.name(), "0.3"),
+                Map.entry(FeedbackKeys.HOLDOUT_MAX_COUNT.name(), "1000"),
+                Map.entry(FeedbackKeys.HOLDOUT_MAX_AGE_S.name(), "86400"),
+                Map.entry(FeedbackKeys.REPLAY_PER_CLASS.name(), "20"),
+                Map.entry(FeedbackKeys.LIVE_WINDOW.name(), "50"),
+                Map.entry(FeedbackKeys.ROLLBACK_DROP.name(), "0.5"),
+                Map.entry(FeedbackKeys.ROLLBACK_MIN_LABELS.name(), "1000"),
+                Map.entry(FeedbackKeys.GATE_MARGIN.name(), "0"),
+                Map.entry(FeedbackKeys.GATE_TOLERANCE.name(), "1"),
+                Map.entry(FeedbackKeys.GATE_MIN_HOLDOUT.name(), "1"),
+                Map.entry(FeedbackKeys.FINETUNE_REHEARSAL.name(), "0"),
+                Map.entry(FeedbackKeys.FINETUNE_EPOCHS.name(), "4"),
+                Map.entry(FeedbackKeys.FINETUNE_BATCH_SIZE.name(), "32"),
+                Map.entry(FeedbackKeys.FINETUNE_LEARNING_RATE.name(), "0.002"),
+                Map.entry(FeedbackKeys.FINETUNE_TIME_LIMIT_S.name(), "600"),
+                Map.entry("state.dir", state.toString())));
     var topics = c.inference().topics();
-    var settings =
-        new FeedbackSettings(
-            topics,
-            FashionMnist.LABELS,
-            28,
-            Duration.ofMinutes(10),
-            0.3,
-            1000,
-            Duration.ofDays(1),
-            20,
-            new TriggerPolicy(100, Duration.ofHours(1), 0.5, 1),
-            new RollbackPolicy(0.5, 1000),
-            50,
-            1 << 20,
-            DeadLetters.DEFAULT_MAX_VALUE_BYTES);
-    TrainingConfig recipe =
-        TrainingConfig.fineTuning().epochs(4).batchSize(32).learningRate(2e-3f).build();
+    var data =
+        new FeedbackLoop.OriginalData(ShippedModel.slice(test, 0, 200, false), Optional.empty());
     ServingModel first =
         new StoreModelProvider(
                 store, ShippedModel.NAME, OptionalInt.empty(), Device.cpu(), Precision.FP32)
             .load();
     try (ModelSlot<ServingModel> slot = new ModelSlot<>(first);
-        ModelVersionPublisher publisher =
-            new ModelVersionPublisher(c.clientConfig(), topics.modelVersions());
-        FineTuneJob job =
-            new FineTuneJob(
-                store,
-                ShippedModel.NAME,
-                Device.cpu(),
-                recipe,
-                new GatePolicy(0.0, 1.0, 1),
-                ShippedModel.slice(test, 0, 200, false),
-                Rehearsal.none(28, 28),
-                publisher);
-        InferenceService inference = new InferenceService(c, slot, Optional.of(store));
-        FeedbackService feedback = new FeedbackService(c, settings, job)) {
+        InferenceService inference = new InferenceService(c, slot, Optional.of(store))) {
       inference.start();
       inference.awaitRunning(Duration.ofSeconds(60));
-      feedback.start();
+      try (FeedbackLoop loop = FeedbackLoop.start(c, store, first, data)) {
+        assertThat(loop.running()).isTrue();
 
-      // When 200 inverted images are classified and all get their true label as feedback
-      Clients.publish(kafka.bootstrapServers(), topics.images(), events("f", inverted, 0, 200));
-      Clients.awaitCommitted(kafka.bootstrapServers(), "it-loop-feedback", topics.images(), 200);
-      sendFeedback(topics.feedback(), inverted, "f");
+        // When 200 inverted images are classified and all get their true label as feedback
+        Clients.publish(kafka.bootstrapServers(), topics.images(), events("f", inverted, 0, 200));
+        Clients.awaitCommitted(kafka.bootstrapServers(), "it-loop-feedback", topics.images(), 200);
+        sendFeedback(topics.feedback(), inverted, "f");
 
-      // Then a promotion event arrives for version 2 and the service serves it
-      var promoted =
-          Clients.readCommitted(
-              kafka.bootstrapServers(),
-              topics.modelVersions(),
-              VERSIONS.deserializer(),
-              1,
-              Duration.ofSeconds(1),
-              Duration.ofSeconds(180));
-      assertThat(promoted).isNotEmpty();
-      assertThat(promoted.get(0).value().getStatus()).isEqualTo(ModelStatus.PROMOTED);
-      assertThat(promoted.get(0).value().getParentVersion()).isEqualTo(1);
-      System.out.printf(
-          "fine-tune: %s; metrics %s%n",
-          promoted.get(0).value().getReason(), promoted.get(0).value().getMetrics());
-      Awaitility.await("version 2 serving")
-          .atMost(Duration.ofSeconds(60))
-          .until(() -> slot.peek().version() == 2);
-      assertThat(store.manifest(ShippedModel.NAME, 2).parentVersion()).isEqualTo(1);
+        // Then a promotion event arrives for version 2 and the service serves it
+        var promoted =
+            Clients.readCommitted(
+                kafka.bootstrapServers(),
+                topics.modelVersions(),
+                VERSIONS.deserializer(),
+                1,
+                Duration.ofSeconds(1),
+                Duration.ofSeconds(180));
+        assertThat(promoted).isNotEmpty();
+        assertThat(promoted.get(0).value().getStatus()).isEqualTo(ModelStatus.PROMOTED);
+        assertThat(promoted.get(0).value().getParentVersion()).isEqualTo(1);
+        System.out.printf(
+            "fine-tune: %s; metrics %s%n",
+            promoted.get(0).value().getReason(), promoted.get(0).value().getMetrics());
+        Awaitility.await("version 2 serving")
+            .atMost(Duration.ofSeconds(60))
+            .until(() -> slot.peek().version() == 2);
+        assertThat(store.manifest(ShippedModel.NAME, 2).parentVersion()).isEqualTo(1);
 
-      // And new images are predicted by version 2
-      Clients.publish(kafka.bootstrapServers(), topics.images(), events("g", inverted, 0, 20));
-      var out =
-          Clients.readCommitted(
-              kafka.bootstrapServers(),
-              topics.predictions(),
-              PREDICTIONS.deserializer(),
-              220,
-              Duration.ofSeconds(1),
-              Duration.ofSeconds(90));
-      assertThat(out).hasSize(220);
-      assertThat(out.stream().filter(r -> r.key().startsWith("g")))
-          .hasSize(20)
-          .allSatisfy(r -> assertThat(r.value().getModelVersion()).isEqualTo(2));
+        // And new images are predicted by version 2
+        Clients.publish(kafka.bootstrapServers(), topics.images(), events("g", inverted, 0, 20));
+        var out =
+            Clients.readCommitted(
+                kafka.bootstrapServers(),
+                topics.predictions(),
+                PREDICTIONS.deserializer(),
+                220,
+                Duration.ofSeconds(1),
+                Duration.ofSeconds(90));
+        assertThat(out).hasSize(220);
+        assertThat(out.stream().filter(r -> r.key().startsWith("g")))
+            .hasSize(20)
+            .allSatisfy(r -> assertThat(r.value().getModelVersion()).isEqualTo(2));
+      }
     }
   }
 

@@ -3,27 +3,24 @@ package io.vitstream.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import ai.djl.Device;
 import io.vitstream.avro.ClassScore;
 import io.vitstream.avro.Feedback;
 import io.vitstream.avro.Prediction;
 import io.vitstream.dataset.FashionMnist;
 import io.vitstream.dataset.LabeledImages;
-import io.vitstream.feedback.FineTuneJob;
-import io.vitstream.feedback.GatePolicy;
-import io.vitstream.feedback.Rehearsal;
 import io.vitstream.feedback.RollbackPolicy;
 import io.vitstream.feedback.TriggerPolicy;
+import io.vitstream.inference.ModelSlot;
+import io.vitstream.inference.ServingModel;
 import io.vitstream.kafka.EmbeddedKafka;
 import io.vitstream.kafka.TopicAdmin;
-import io.vitstream.kafka.TopicNames;
 import io.vitstream.serde.SingleObjectAvroSerde;
 import io.vitstream.store.ModelStore;
 import io.vitstream.testing.TestImages;
+import io.vitstream.testing.TinyModels;
 import io.vitstream.topology.DeadLetters;
 import io.vitstream.topology.FeedbackSettings;
 import io.vitstream.topology.FeedbackTopology;
-import io.vitstream.training.TrainingConfig;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -93,6 +90,7 @@ class FeedbackStateIT {
         c.inference().topics(),
         FashionMnist.LABELS,
         28,
+        1,
         Duration.ofMinutes(10),
         0.3,
         1000,
@@ -150,46 +148,89 @@ class FeedbackStateIT {
   @Timeout(120)
   void shouldRefuseAFeedbackTopicWithASecondPartition(@TempDir Path state, @TempDir Path store)
       throws Exception {
-    // Given a feedback topic created with two partitions
-    AppConfig c = config("it-two", state);
-    var topics =
-        new TopicNames("two-images", "two-predictions", "two-feedback", "two-versions", "two-dead");
+    // Given a feedback topic created with two partitions, and a model in the store
+    AppConfig c =
+        AppConfig.load(
+            Optional.empty(),
+            Map.of(
+                ConfigKeys.BOOTSTRAP_SERVERS.name(),
+                kafka.bootstrapServers(),
+                ConfigKeys.APPLICATION_ID.name(),
+                "it-two",
+                ConfigKeys.TOPIC_IMAGES.name(),
+                "two-images",
+                ConfigKeys.TOPIC_PREDICTIONS.name(),
+                "two-predictions",
+                ConfigKeys.TOPIC_FEEDBACK.name(),
+                "two-feedback",
+                ConfigKeys.TOPIC_MODEL_VERSIONS.name(),
+                "two-versions",
+                ConfigKeys.TOPIC_DEAD_LETTERS.name(),
+                "two-dead",
+                FeedbackKeys.FINETUNE_REHEARSAL.name(),
+                "0",
+                "state.dir",
+                state.toString()));
     try (Admin admin = Admin.create(c.clientConfig())) {
       admin.createTopics(List.of(new NewTopic("two-feedback", 2, (short) 1))).all().get();
     }
-    FeedbackSettings base = settings(c);
-    FeedbackSettings settings =
-        new FeedbackSettings(
-            topics,
-            base.labels(),
-            base.imageSize(),
-            base.imageRetention(),
-            base.holdoutFraction(),
-            base.holdoutMaxCount(),
-            base.holdoutMaxAge(),
-            base.replayPerClass(),
-            base.trigger(),
-            base.rollback(),
-            base.liveWindow(),
-            base.maxImageBytes(),
-            base.deadLetterValueBytes());
-    LabeledImages none = new LabeledImages(0, 28, 28, new byte[0], new byte[0]);
-    try (FineTuneJob job =
-            new FineTuneJob(
-                ModelStore.open(store),
-                "none",
-                Device.cpu(),
-                TrainingConfig.fineTuning().build(),
-                new GatePolicy(0, 1, 1),
-                none,
-                Rehearsal.none(28, 28),
-                e -> {});
-        FeedbackService service = new FeedbackService(c, settings, job)) {
+    ModelStore models = ModelStore.open(store);
+    TinyModels.publish(models, "tiny", 1, 0);
+    models.promote("tiny", 1);
+    var data =
+        new FeedbackLoop.OriginalData(
+            new LabeledImages(0, 28, 28, new byte[0], new byte[0]), Optional.empty());
+    try (ModelSlot<ServingModel> slot = TinyModels.servePromoted(models, "tiny")) {
 
       // When the loop starts, Then it refuses, naming the topic and its partitions
-      assertThatThrownBy(service::start)
+      assertThatThrownBy(() -> FeedbackLoop.start(c, models, slot.peek(), data))
           .isInstanceOf(IllegalStateException.class)
           .hasMessageContaining("topic two-feedback has 2 partitions; it needs exactly 1");
+    }
+  }
+
+  @Test
+  @Timeout(120)
+  void shouldStartTheLoopOfRunForAnRgbModelWithAFolderAsItsRegressionSet(
+      @TempDir Path state, @TempDir Path root) throws Exception {
+    // Given feedback on, a tiny RGB model in the store and a labelled folder of its classes
+    ModelStore models = ModelStore.open(root.resolve("store"));
+    TinyModels.publishRgb(models, "rgb", 1);
+    models.promote("rgb", 1);
+    Path regression = root.resolve("regression");
+    for (String colour : TinyModels.COLOURS) {
+      Files.createDirectories(regression.resolve(colour));
+      Files.write(regression.resolve(colour).resolve("a.png"), TestImages.png(16, 16, 1));
+    }
+    AppConfig c =
+        AppConfig.load(
+            Optional.empty(),
+            Map.of(
+                ConfigKeys.BOOTSTRAP_SERVERS.name(),
+                kafka.bootstrapServers(),
+                ConfigKeys.APPLICATION_ID.name(),
+                "it-rgb",
+                ConfigKeys.TOPIC_FEEDBACK.name(),
+                "rgb-feedback",
+                FeedbackKeys.FEEDBACK_ENABLED.name(),
+                "true",
+                FeedbackKeys.REGRESSION_SOURCE.name(),
+                "folder:" + regression,
+                FeedbackKeys.FINETUNE_REHEARSAL.name(),
+                "0",
+                "state.dir",
+                state.toString()));
+
+    // When run's loop is built from the config
+    try (ModelSlot<ServingModel> slot = TinyModels.servePromoted(models, "rgb");
+        FeedbackLoop loop = FeedbackLoop.forRun(c, Optional.of(models), slot.peek())) {
+
+      // Then it runs, with its single-partition request topic created
+      assertThat(loop.running()).isTrue();
+      try (Admin admin = Admin.create(c.clientConfig())) {
+        assertThat(admin.listTopics().names().get()).contains("rgb-feedback-finetune");
+      }
+      loop.throwIfFailed();
     }
   }
 

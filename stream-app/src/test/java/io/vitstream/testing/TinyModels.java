@@ -34,7 +34,38 @@ public final class TinyModels {
           .numClasses(10)
           .build();
 
+  /** 16 x 16 RGB, patch 4, width 16, one block, three classes ({@link #COLOURS}). */
+  public static final ViTConfig TINY_RGB =
+      ViTConfig.builder()
+          .imageSize(16)
+          .channels(3)
+          .patchSize(4)
+          .width(16)
+          .depth(1)
+          .heads(2)
+          .mlpSize(32)
+          .numClasses(3)
+          .build();
+
+  /** The classes of {@link #TINY_RGB}: which channel an image is bright in. */
+  public static final List<String> COLOURS = List.of("red", "green", "blue");
+
+  /** How {@link #TINY_RGB} takes its input. */
+  public static final Preprocessing RGB_PREPROCESSING =
+      new Preprocessing(16, 3, List.of(0.5f, 0.5f, 0.5f), List.of(0.25f, 0.25f, 0.25f), "bilinear");
+
   private TinyModels() {}
+
+  /** Publishes a seeded random tiny RGB model as the next version of {@code name}. */
+  public static int publishRgb(ModelStore store, String name, int seed) {
+    Djl.setSeed(seed);
+    try (VitModel model = VitModel.create(TINY_RGB, Device.cpu(), Precision.FP32)) {
+      var metrics = new ModelManifest.Metrics(0.3, 3, List.of(), List.of(), List.of());
+      var provenance = new ModelManifest.Provenance("test", 1, seed, "test", 0.1, "none");
+      return store.publish(
+          name, model, new ModelCandidate(COLOURS, RGB_PREPROCESSING, metrics, provenance, 0));
+    }
+  }
 
   /** Publishes a seeded random tiny model as the next version of {@code name}. */
   public static int publish(ModelStore store, String name, int seed, int parent) {

@@ -78,6 +78,7 @@ class FeedbackTopologyTest {
             TopicNames.defaults(),
             FashionMnist.LABELS,
             28,
+            1,
             Duration.ofMinutes(1),
             HOLDOUT,
             holdoutMax,

@@ -1,0 +1,145 @@
+package io.vitstream.app;
+
+import ai.djl.Device;
+import io.vitstream.dataset.LabeledImages;
+import io.vitstream.feedback.FineTuneJob;
+import io.vitstream.feedback.ModelVersionPublisher;
+import io.vitstream.inference.ServingModel;
+import io.vitstream.store.ModelStore;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * The feedback loop, wired once for {@code vitstream run}, the drift demo and the tests: the
+ * feedback service and its fine-tuning job on the store the served model comes from, publishing
+ * ModelVersion events (rollbacks are decided in the feedback topology). A loop that is off is a
+ * real object that does nothing.
+ */
+public final class FeedbackLoop implements AutoCloseable {
+  /**
+   * The model's original data, against forgetting.
+   *
+   * @param regression fixed labelled images the gate evaluates champion and candidate on
+   * @param training the original training images, to rehearse, if there are any; read only when
+   *     rehearsal is on
+   */
+  public record OriginalData(
+      LabeledImages regression, Optional<Supplier<LabeledImages>> training) {}
+
+  private final Optional<FeedbackService> service;
+  private final List<AutoCloseable> owned; // closed in this order
+
+  private FeedbackLoop(Optional<FeedbackService> service, List<AutoCloseable> owned) {
+    this.service = service;
+    this.owned = List.copyOf(owned);
+  }
+
+  /** A loop that is off. */
+  public static FeedbackLoop disabled() {
+    return new FeedbackLoop(Optional.empty(), List.of());
+  }
+
+  /**
+   * The loop of {@code vitstream run}: off unless {@code feedback.enabled=true}; then started on
+   * the store, with the regression set of {@code feedback.regression.source} (Fashion-MNIST's for a
+   * model with its labels).
+   *
+   * @throws IllegalArgumentException in one line when the loop is on but there is no store or no
+   *     regression set for the model
+   */
+  public static FeedbackLoop forRun(
+      AppConfig config, Optional<ModelStore> store, ServingModel model) {
+    FeedbackConfig fc = config.feedback();
+    if (!fc.enabled()) {
+      return disabled();
+    }
+    ModelStore s =
+        store.orElseThrow(
+            () ->
+                new IllegalArgumentException(
+                    "feedback.enabled=true needs the model store (no model.checkpoint)"));
+    RegressionSource source = RegressionSource.forModel(fc.regressionSource(), model.labels());
+    var data =
+        new OriginalData(
+            source.load(model.labels(), model.preprocessing()), source.trainingImages());
+    return start(config, s, model, data);
+  }
+
+  /**
+   * Starts the loop for {@code model} (the store's promoted version), whatever {@code
+   * feedback.enabled} says.
+   *
+   * @throws IllegalStateException when a topic has the wrong number of partitions
+   */
+  public static FeedbackLoop start(
+      AppConfig config, ModelStore store, ServingModel model, OriginalData data) {
+    FeedbackConfig fc = config.feedback();
+    var topics = config.inference().topics();
+    int size = model.preprocessing().size();
+    int channels = model.preprocessing().channels();
+    var settings =
+        fc.settings(
+            topics,
+            model.labels(),
+            size,
+            channels,
+            config.inference().maxImageBytes(),
+            config.inference().deadLetterValueBytes());
+    var rehearsal = fc.rehearsal(data.training(), size, channels);
+    List<AutoCloseable> owned = new ArrayList<>();
+    try {
+      var publisher = new ModelVersionPublisher(config.clientConfig(), topics.modelVersions());
+      owned.add(0, publisher);
+      var job =
+          new FineTuneJob(
+              store,
+              model.name(),
+              Device.fromName(config.model().device()),
+              fc.recipe(),
+              fc.gate(),
+              data.regression(),
+              rehearsal,
+              publisher);
+      owned.add(0, job);
+      var service = new FeedbackService(config, settings, job);
+      owned.add(0, service);
+      service.start();
+      return new FeedbackLoop(Optional.of(service), owned);
+    } catch (RuntimeException e) {
+      closeAll(owned, e);
+      throw e;
+    }
+  }
+
+  /** Whether the loop runs (it is on). */
+  public boolean running() {
+    return service.isPresent();
+  }
+
+  /** Returns while the loop runs or is off; throws, saying why, once it stopped by itself. */
+  public void throwIfFailed() {
+    service.ifPresent(FeedbackService::throwIfFailed);
+  }
+
+  /** Stops the service, then waits for a running fine-tune, then closes the publisher. */
+  @Override
+  public void close() {
+    RuntimeException failure = new RuntimeException("closing the feedback loop failed");
+    closeAll(owned, failure);
+    if (failure.getSuppressed().length > 0) {
+      throw failure;
+    }
+  }
+
+  private static void closeAll(List<AutoCloseable> resources, Throwable failures) {
+    for (AutoCloseable r : resources) {
+      try {
+        r.close();
+      } catch (Exception e) {
+        failures.addSuppressed(e);
+      }
+    }
+  }
+}
