@@ -58,6 +58,13 @@ public final class InferenceService implements AutoCloseable {
    */
   static final int SESSION_TIMEOUT_MS = 10_000;
 
+  /**
+   * How often an exactly-once app commits: its outputs become visible to {@code read_committed}
+   * readers only then. Measured with {@code bench pipeline} at half load: p99 latency 176 ms with
+   * Streams' 100 ms default, 98 ms with 30 ms, at the same capacity (1,544 and 1,711 img/s).
+   */
+  static final int COMMIT_INTERVAL_MS = 30;
+
   /** Time between polls: covers the forward passes of one poll's records (500 by default). */
   static final int MAX_POLL_INTERVAL_MS = 300_000;
 
@@ -107,6 +114,9 @@ public final class InferenceService implements AutoCloseable {
     p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, c.streamThreads());
     // punctuation runs between polls: an idle poll must not outlast a batch tick by much
     p.put(StreamsConfig.POLL_MS_CONFIG, c.inference().batch().tick().toMillis());
+    if (c.processingGuarantee().equals(StreamsConfig.EXACTLY_ONCE_V2)) {
+      p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, COMMIT_INTERVAL_MS);
+    }
     // one bad record becomes a dead letter wherever it fails: reading, processing or producing
     p.put(
         StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,

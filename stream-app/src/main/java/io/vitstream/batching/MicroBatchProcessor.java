@@ -171,12 +171,6 @@ final class MicroBatchProcessor<K, V, R> implements Processor<K, V, K, R> {
       context.forward(batch.get(i).value.record().withValue(results.get(i)));
       store.delete(batch.get(i).key);
     }
-    if (pending < policy.maxBatchSize()) {
-      // not backlogged: under exactly-once, readers see these results only once the transaction
-      // commits, so ask for it now rather than at the next commit interval. A backlogged task
-      // skips this and commits on the interval, so commits never take turns with full batches.
-      context.commit();
-    }
   }
 
   /** Rebuilds the pending count and their oldest enqueue time (at most a batch or two). */
