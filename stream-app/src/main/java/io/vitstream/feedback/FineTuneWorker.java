@@ -2,6 +2,7 @@ package io.vitstream.feedback;
 
 import io.vitstream.avro.ModelStatus;
 import io.vitstream.avro.ModelVersion;
+import io.vitstream.kafka.ConsumerThreads;
 import io.vitstream.serde.SingleObjectAvroSerde;
 import java.time.Duration;
 import java.util.HashMap;
@@ -185,16 +186,7 @@ public final class FineTuneWorker implements AutoCloseable {
   /** Stops taking requests; a run in progress is the job's to finish (close the job after). */
   @Override
   public synchronized void close() {
-    if (thread == null) {
-      return;
-    }
-    running.set(false);
-    consumer.wakeup();
-    try {
-      thread.join(10_000);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    ConsumerThreads.stop(running, consumer, thread);
     thread = null;
   }
 }

@@ -2,6 +2,7 @@ package io.vitstream.inference;
 
 import io.vitstream.avro.ModelStatus;
 import io.vitstream.avro.ModelVersion;
+import io.vitstream.kafka.ConsumerThreads;
 import io.vitstream.serde.SingleObjectAvroSerde;
 import io.vitstream.store.ModelStore;
 import java.time.Duration;
@@ -225,16 +226,7 @@ public final class ModelVersionListener implements AutoCloseable {
   /** Stops listening; the slot and its model stay with their owner. */
   @Override
   public synchronized void close() {
-    if (thread == null) {
-      return;
-    }
-    running.set(false);
-    consumer.wakeup();
-    try {
-      thread.join(10_000);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    ConsumerThreads.stop(running, consumer, thread);
     thread = null;
   }
 }
