@@ -3,6 +3,7 @@ package io.vitstream.kafka;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -128,6 +129,9 @@ public final class BrokerProbe {
           return;
         } catch (UnknownHostException e) {
           reason = "unknown host " + a.getHostString();
+        } catch (SocketTimeoutException e) {
+          // a connect cut short by the deadline says less than what an earlier try found
+          reason = reason.equals("no answer") ? "no answer to a TCP connect" : reason;
         } catch (IOException e) {
           reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
         }
