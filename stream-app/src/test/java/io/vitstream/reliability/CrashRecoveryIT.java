@@ -1,6 +1,7 @@
 package io.vitstream.reliability;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.vitstream.avro.ImageEvent;
 import io.vitstream.kafka.EmbeddedKafka;
@@ -90,11 +91,10 @@ class CrashRecoveryIT {
           assertThat(app.awaitServing(Duration.ofSeconds(120))).as("restart " + k).isTrue();
           restarts.add(System.currentTimeMillis() - kill);
           // each kill is measured alone: the next one comes after output has resumed
-          long resumeBy = kill + 120_000;
-          while (seen.stream().noneMatch(a -> a.atMs() > kill)
-              && System.currentTimeMillis() < resumeBy) {
-            Thread.sleep(50);
-          }
+          await()
+              .atMost(Duration.ofSeconds(120))
+              .pollInterval(Duration.ofMillis(50))
+              .until(() -> seen.stream().anyMatch(a -> a.atMs() > kill));
         }
         Thread.sleep(STEADY_MS);
         publishing.set(false);
@@ -102,10 +102,10 @@ class CrashRecoveryIT {
         int total = published.get();
 
         // Then every image is predicted exactly once
-        long deadline = System.currentTimeMillis() + 120_000;
-        while (distinct(seen) < total && System.currentTimeMillis() < deadline) {
-          Thread.sleep(200);
-        }
+        await()
+            .atMost(Duration.ofSeconds(120))
+            .pollInterval(Duration.ofMillis(200))
+            .until(() -> distinct(seen) >= total);
         Thread.sleep(2_000); // a late duplicate would arrive in this quiet time
         reading.set(false);
         reader.join();
