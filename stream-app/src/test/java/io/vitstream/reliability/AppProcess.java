@@ -1,15 +1,21 @@
 package io.vitstream.reliability;
 
+import io.vitstream.kafka.EmbeddedKafka;
+import io.vitstream.kafka.TopicAdmin;
+import io.vitstream.kafka.TopicNames;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
 
 /**
  * {@code vitstream run} in a JVM of its own, on the test's classpath, as a user starts it. {@link
@@ -28,6 +34,28 @@ final class AppProcess implements AutoCloseable {
     err.setDaemon(true);
     out.start();
     err.start();
+  }
+
+  /**
+   * Creates the default topics on {@code kafka} and writes the config file an app of this
+   * application id reads them with (state under {@code dir}, topics not created by the app).
+   *
+   * @param moreLines further {@code key=value} lines
+   */
+  static Path configure(EmbeddedKafka kafka, Path dir, String applicationId, String... moreLines)
+      throws IOException {
+    try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
+      TopicAdmin.createMissing(admin, TopicNames.defaults(), 1);
+    }
+    List<String> lines = new ArrayList<>();
+    lines.add("bootstrap.servers=" + kafka.bootstrapServers());
+    lines.add("application.id=" + applicationId);
+    lines.add("state.dir=" + dir.resolve("state"));
+    lines.add("topic.create=false");
+    lines.addAll(List.of(moreLines));
+    Path config = dir.resolve("app.properties");
+    Files.writeString(config, String.join("\n", lines) + "\n");
+    return config;
   }
 
   /** Starts {@code vitstream run --config FILE}, serving the store's promoted model. */

@@ -5,11 +5,9 @@ import static org.awaitility.Awaitility.await;
 
 import io.vitstream.avro.ImageEvent;
 import io.vitstream.kafka.EmbeddedKafka;
-import io.vitstream.kafka.TopicAdmin;
 import io.vitstream.kafka.TopicNames;
 import io.vitstream.serde.SingleObjectAvroSerde;
 import io.vitstream.testing.TestImages;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,7 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -54,20 +51,9 @@ class CrashRecoveryIT {
     try (EmbeddedKafka kafka = EmbeddedKafka.onFreePort().start()) {
       // Given the app running in its own process, exactly-once
       TopicNames topics = TopicNames.defaults();
-      try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
-        TopicAdmin.createMissing(admin, topics, 1);
-      }
-      Path config = dir.resolve("app.properties");
-      Files.writeString(
-          config,
-          String.join(
-              "\n",
-              "bootstrap.servers=" + kafka.bootstrapServers(),
-              "application.id=crash-it",
-              "state.dir=" + dir.resolve("state"),
-              "topic.create=false",
-              System.getProperty("vitstream.crash.config", "").replace(',', '\n'),
-              ""));
+      Path config =
+          AppProcess.configure(
+              kafka, dir, "crash-it", System.getProperty("vitstream.crash.config", "").split(","));
       var seen = new ConcurrentLinkedQueue<Arrival>();
       var reading = new AtomicBoolean(true);
       Thread reader = reader(kafka.bootstrapServers(), topics.predictions(), seen, reading);

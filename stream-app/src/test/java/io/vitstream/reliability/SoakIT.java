@@ -5,13 +5,11 @@ import static org.awaitility.Awaitility.await;
 
 import io.vitstream.avro.ImageEvent;
 import io.vitstream.kafka.EmbeddedKafka;
-import io.vitstream.kafka.TopicAdmin;
 import io.vitstream.kafka.TopicNames;
 import io.vitstream.publish.FashionMnistSource;
 import io.vitstream.publish.ImagePublisher;
 import io.vitstream.publish.SourceImage;
 import io.vitstream.serde.SingleObjectAvroSerde;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -20,7 +18,6 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -75,19 +72,7 @@ class SoakIT {
     try (EmbeddedKafka kafka = EmbeddedKafka.onFreePort().start()) {
       // Given the app running in its own process, and a read_committed reader of its predictions
       TopicNames topics = TopicNames.defaults();
-      try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
-        TopicAdmin.createMissing(admin, topics, 1);
-      }
-      Path config = dir.resolve("app.properties");
-      Files.writeString(
-          config,
-          String.join(
-              "\n",
-              "bootstrap.servers=" + kafka.bootstrapServers(),
-              "application.id=soak-it",
-              "state.dir=" + dir.resolve("state"),
-              "topic.create=false",
-              ""));
+      Path config = AppProcess.configure(kafka, dir, "soak-it");
       try (var reader =
               PredictionReader.start(
                   kafka.bootstrapServers(), topics.predictions(), id -> truth(dataset, id));
