@@ -188,7 +188,8 @@ public record AppConfig(
         new GatePolicy(
             v.number(FeedbackKeys.GATE_MARGIN),
             v.number(FeedbackKeys.GATE_TOLERANCE),
-            v.integer(FeedbackKeys.GATE_MIN_HOLDOUT)),
+            v.integer(FeedbackKeys.GATE_MIN_HOLDOUT),
+            v.number(FeedbackKeys.GATE_ALPHA)),
         new RollbackPolicy(
             v.number(FeedbackKeys.ROLLBACK_DROP), v.integer(FeedbackKeys.ROLLBACK_MIN_LABELS)),
         OptimizerKind.parse(v.string(FeedbackKeys.FINETUNE_OPTIMIZER)),

@@ -93,13 +93,21 @@ public final class FeedbackKeys {
           "0.01",
           between(0, 1),
           "Holdout accuracy a candidate must gain over the champion");
+  public static final ConfigKey GATE_ALPHA =
+      new ConfigKey(
+          "feedback.gate.alpha",
+          DOUBLE,
+          "0.05",
+          aboveAndAtMost(0, 1),
+          "The exact McNemar p-value the candidate's holdout gain must fall below");
   public static final ConfigKey GATE_TOLERANCE =
       new ConfigKey(
           "feedback.gate.tolerance",
           DOUBLE,
           "0.01",
           between(0, 1),
-          "Regression-set accuracy a candidate may lose, against the champion and its baseline");
+          "Regression-set accuracy a candidate may lose: the upper 95% bound of its paired loss"
+              + " against the champion, and its loss against the baseline");
   public static final ConfigKey GATE_MIN_HOLDOUT =
       new ConfigKey(
           "feedback.gate.min.holdout",
@@ -182,6 +190,7 @@ public final class FeedbackKeys {
           IMAGE_RETENTION_S,
           REGRESSION_SOURCE,
           GATE_MARGIN,
+          GATE_ALPHA,
           GATE_TOLERANCE,
           GATE_MIN_HOLDOUT,
           ROLLBACK_DROP,

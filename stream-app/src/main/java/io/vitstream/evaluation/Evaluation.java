@@ -1,7 +1,9 @@
 package io.vitstream.evaluation;
 
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * The result of evaluating a classifier.
@@ -11,21 +13,54 @@ import java.util.List;
  * @param perClassAccuracy recall of each class, by label index (NaN for a class with no image)
  * @param confusion counts, {@code confusion.get(true).get(predicted)}
  * @param imagesPerSecond forward-pass throughput, including batch assembly
+ * @param correct which images were classified correctly, by index in the evaluated set (for paired
+ *     comparisons of two models on the same images)
  */
 public record Evaluation(
     int count,
     double accuracy,
     List<Double> perClassAccuracy,
     List<List<Integer>> confusion,
-    double imagesPerSecond) {
+    double imagesPerSecond,
+    BitSet correct) {
 
   public Evaluation {
     perClassAccuracy = List.copyOf(perClassAccuracy);
     confusion = confusion.stream().map(List::copyOf).toList();
+    correct = (BitSet) correct.clone();
   }
 
-  /** Builds an evaluation from a confusion matrix. */
-  static Evaluation of(int[][] confusion, double seconds) {
+  /** Which images were classified correctly (a copy). */
+  @Override
+  public BitSet correct() {
+    return (BitSet) correct.clone();
+  }
+
+  /** Whether image {@code i} of the evaluated set was classified correctly. */
+  public boolean correct(int i) {
+    if (i < 0 || i >= count) {
+      throw new IndexOutOfBoundsException("image " + i + " of " + count);
+    }
+    return correct.get(i);
+  }
+
+  /** Like the record's, with the number of correct images instead of their indices. */
+  @Override
+  public String toString() {
+    return String.format(
+        Locale.ROOT,
+        "Evaluation[count=%d, accuracy=%s, perClassAccuracy=%s, confusion=%s, imagesPerSecond=%s,"
+            + " correct=%d]",
+        count,
+        accuracy,
+        perClassAccuracy,
+        confusion,
+        imagesPerSecond,
+        correct.cardinality());
+  }
+
+  /** Builds an evaluation from a confusion matrix and the images classified correctly. */
+  static Evaluation of(int[][] confusion, BitSet right, double seconds) {
     int total = 0;
     int correct = 0;
     List<Double> perClass = new ArrayList<>();
@@ -43,6 +78,7 @@ public record Evaluation(
       perClass.add(rowTotal == 0 ? Double.NaN : (double) confusion[t][t] / rowTotal);
     }
     double accuracy = total == 0 ? Double.NaN : (double) correct / total;
-    return new Evaluation(total, accuracy, perClass, rows, seconds > 0 ? total / seconds : 0);
+    return new Evaluation(
+        total, accuracy, perClass, rows, seconds > 0 ? total / seconds : 0, right);
   }
 }

@@ -10,9 +10,9 @@ import io.vitstream.image.Preprocessing;
 import io.vitstream.runtime.Djl;
 import io.vitstream.store.LoadedModel;
 import io.vitstream.store.ModelStore;
-import io.vitstream.vit.ActivationSink;
 import io.vitstream.vit.Precision;
 import io.vitstream.vit.VitModel;
+import java.util.BitSet;
 import java.util.OptionalInt;
 
 /** Runs a model over labelled images, batch by batch, each batch in its own native scope. */
@@ -36,13 +36,18 @@ public final class Evaluator {
    * @throws IllegalArgumentException when the images do not fit the model
    */
   public Evaluation evaluate(VitModel model, LabeledImages data, Preprocessing preprocessing) {
-    return evaluate(logits(model), data, preprocessing);
+    return evaluate(LogitModel.of(model), data, preprocessing);
   }
 
-  /** As {@link #evaluate(VitModel, LabeledImages, Preprocessing)}, for any classifier. */
+  /**
+   * As {@link #evaluate(VitModel, LabeledImages, Preprocessing)}, for any classifier; the result
+   * says which images were classified correctly, in the order of {@code data}.
+   */
   public Evaluation evaluate(LogitModel model, LabeledImages data, Preprocessing preprocessing) {
     int classes = model.numClasses();
     int[][] confusion = new int[classes][classes];
+    BitSet correct = new BitSet(data.count());
+    int[] done = {0};
     long start = System.nanoTime();
     forEachBatch(
         model,
@@ -56,9 +61,11 @@ public final class Evaluator {
                   "label " + labels[i] + " outside the model's classes");
             }
             confusion[labels[i]][(int) predicted[i]]++;
+            correct.set(done[0] + i, labels[i] == predicted[i]);
           }
+          done[0] += labels.length;
         });
-    return Evaluation.of(confusion, (System.nanoTime() - start) / 1e9);
+    return Evaluation.of(confusion, correct, (System.nanoTime() - start) / 1e9);
   }
 
   /**
@@ -81,7 +88,7 @@ public final class Evaluator {
     float[] out = new float[data.count() * classes];
     int[] done = {0};
     forEachBatch(
-        logits(model),
+        LogitModel.of(model),
         data,
         preprocessing,
         (labels, logits) -> {
@@ -95,25 +102,6 @@ public final class Evaluator {
   private interface BatchConsumer {
     /** One batch: its labels and the model's (n, classes) logits. */
     void accept(int[] labels, NDArray logits);
-  }
-
-  private static LogitModel logits(VitModel model) {
-    return new LogitModel() {
-      @Override
-      public int numClasses() {
-        return model.config().numClasses();
-      }
-
-      @Override
-      public NDManager newBatchManager() {
-        return model.newBatchManager();
-      }
-
-      @Override
-      public NDArray logits(NDArray images) {
-        return model.forward(images, ActivationSink.NONE);
-      }
-    };
   }
 
   private void forEachBatch(

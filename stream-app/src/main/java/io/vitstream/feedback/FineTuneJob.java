@@ -6,6 +6,7 @@ import io.vitstream.avro.ModelVersion;
 import io.vitstream.dataset.LabeledImages;
 import io.vitstream.evaluation.Evaluation;
 import io.vitstream.evaluation.Evaluator;
+import io.vitstream.evaluation.LogitModel;
 import io.vitstream.store.LoadedModel;
 import io.vitstream.store.ModelCandidate;
 import io.vitstream.store.ModelManifest;
@@ -52,11 +53,11 @@ public final class FineTuneJob implements FineTuner, AutoCloseable {
   private final Device device;
   private final TrainingConfig training;
   private final GatePolicy gate;
-  private final LabeledImages regression;
   private final Rehearsal rehearsal;
   private final Consumer<ModelVersion> events;
   private final Evaluator evaluator = new Evaluator(EVAL_BATCH);
   private final RegressionBaseline baseline;
+  private final GateEvaluation gateEvaluation;
   private long runs;
   private final ExecutorService executor =
       Executors.newSingleThreadExecutor(
@@ -90,10 +91,10 @@ public final class FineTuneJob implements FineTuner, AutoCloseable {
     this.device = device;
     this.training = training;
     this.gate = gate;
-    this.regression = regression;
     this.rehearsal = rehearsal;
     this.events = events;
     this.baseline = new RegressionBaseline(store, name, device, regression, evaluator);
+    this.gateEvaluation = new GateEvaluation(evaluator, regression);
   }
 
   /** Queues a run behind any running one; the future completes with its outcome. */
@@ -157,20 +158,15 @@ public final class FineTuneJob implements FineTuner, AutoCloseable {
             Optional.empty(),
             0);
       }
-      Evaluation champHoldout =
-          evaluator.evaluate(champ.model(), request.holdout(), m.preprocessing());
-      Evaluation candHoldout =
-          evaluator.evaluate(cand.model(), request.holdout(), m.preprocessing());
-      Evaluation champRegression = evaluator.evaluate(champ.model(), regression, m.preprocessing());
-      Evaluation candRegression = evaluator.evaluate(cand.model(), regression, m.preprocessing());
-      var metrics =
-          new GatePolicy.Metrics(
-              request.holdout().count(),
-              champHoldout.accuracy(),
-              candHoldout.accuracy(),
-              champRegression.accuracy(),
-              candRegression.accuracy(),
-              baseline.accuracy(champion, champRegression.accuracy()));
+      GateEvaluation.Result judged =
+          gateEvaluation.evaluate(
+              LogitModel.of(champ.model()),
+              LogitModel.of(cand.model()),
+              request.holdout(),
+              m.preprocessing(),
+              accuracy -> baseline.accuracy(champion, accuracy));
+      var metrics = judged.metrics();
+      Evaluation candRegression = judged.candidateRegression();
       GatePolicy.Decision decision = gate.decide(metrics);
       ModelVersion event;
       if (!decision.promote()) {
@@ -201,7 +197,7 @@ public final class FineTuneJob implements FineTuner, AutoCloseable {
                 .setSha256(store.manifest(name, version).sha256())
                 .build();
       }
-      Map<String, Double> eventMetrics = new HashMap<>(metricsMap(metrics));
+      Map<String, Double> eventMetrics = new HashMap<>(metrics.asMap());
       eventMetrics.put("training_seconds", result.trainingSeconds());
       event.setMetrics(eventMetrics);
       return emit(event, Optional.of(metrics), result.trainingSeconds());
@@ -236,16 +232,6 @@ public final class FineTuneJob implements FineTuner, AutoCloseable {
         .setFeedbackCount(count)
         .setReason(reason)
         .setEventTime(Instant.now());
-  }
-
-  private static Map<String, Double> metricsMap(GatePolicy.Metrics m) {
-    return Map.of(
-        "holdout_size", (double) m.holdoutSize(),
-        "champion_holdout_accuracy", m.championHoldout(),
-        "candidate_holdout_accuracy", m.candidateHoldout(),
-        "champion_regression_accuracy", m.championRegression(),
-        "candidate_regression_accuracy", m.candidateRegression(),
-        "baseline_regression_accuracy", m.baselineRegression());
   }
 
   private FineTuneOutcome emit(

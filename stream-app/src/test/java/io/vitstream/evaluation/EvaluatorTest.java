@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 
 class EvaluatorTest {
   @Test
-  void shouldGiveProbabilityRowsWhoseArgmaxIsTheEvaluatedPrediction() {
+  void shouldGiveProbabilityRowsWhoseArgmaxIsTheEvaluatedPredictionImageByImage() {
     LabeledImages images = FashionMnist.load(FashionMnist.DEFAULT_DIR, Split.TEST).limit(100);
     Preprocessing pre = Preprocessing.fashionMnist();
     Evaluator evaluator = new Evaluator(32); // 100 images: the last batch is partial
@@ -36,8 +36,10 @@ class EvaluatorTest {
         }
         assertThat(sum).isCloseTo(1, within(1e-5));
         correct += best == images.label(i) ? 1 : 0;
+        assertThat(e.correct(i)).as("image %d", i).isEqualTo(best == images.label(i));
       }
       assertThat(correct / 100.0).isEqualTo(e.accuracy());
+      assertThat(e.correct().cardinality()).isEqualTo(correct);
     }
   }
 }
