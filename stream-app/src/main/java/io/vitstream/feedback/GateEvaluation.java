@@ -21,8 +21,8 @@ final class GateEvaluation {
 
   /**
    * @param evaluator runs the models
-   * @param regression the fixed original images against forgetting; a warning is logged when it
-   *     has fewer than {@link GatePolicy#RECOMMENDED_REGRESSION_SIZE}
+   * @param regression the fixed original images against forgetting; a warning is logged when it has
+   *     fewer than {@link GatePolicy#RECOMMENDED_REGRESSION_SIZE}
    */
   GateEvaluation(Evaluator evaluator, LabeledImages regression) {
     this.evaluator = evaluator;

@@ -12,12 +12,13 @@ import java.util.Map;
  * of original images, against forgetting. A candidate is promoted iff
  *
  * <ul>
- *   <li>the holdout has at least {@code minHoldout} images, the candidate's holdout gain is at least
- *       {@code minImprovement}, and McNemar's exact test of the gain has p below {@code alpha};
+ *   <li>the holdout has at least {@code minHoldout} images, the candidate's holdout gain is at
+ *       least {@code minImprovement}, and McNemar's exact test of the gain has p below {@code
+ *       alpha};
  *   <li>on the regression set, the upper 95% bound of its loss against the champion is at most
- *       {@code regressionTolerance} (a non-inferiority test, so a small set cannot hide a loss), and
- *       its point loss against the baseline (the version fine-tuning started from) is at most the
- *       tolerance too, so forgetting cannot add up over a chain of promotions that each lose a
+ *       {@code regressionTolerance} (a non-inferiority test, so a small set cannot hide a loss),
+ *       and its point loss against the baseline (the version fine-tuning started from) is at most
+ *       the tolerance too, so forgetting cannot add up over a chain of promotions that each lose a
  *       little.
  * </ul>
  *
@@ -164,9 +165,9 @@ public record GatePolicy(
   }
 
   /**
-   * The tests, sizes and intervals, e.g. {@code holdout n=412: gain +0.702 95% CI [+0.655,
-   * +0.744], exact McNemar b=3 c=292 p=1e-82; regression n=5000: loss +0.0012 95% CI [-0.0004,
-   * +0.0029] <= 0.0100, vs baseline +0.0010}.
+   * The tests, sizes and intervals, e.g. {@code holdout n=412: gain +0.701 95% CI [+0.652, +0.744],
+   * exact McNemar b=3 c=292 p=1e-82; regression n=5000: loss +0.0012 95% CI [-0.0012, +0.0036] <=
+   * 0.0100, vs baseline +0.0012}.
    */
   String describe(Metrics m) {
     PairedComparison h = m.holdout();

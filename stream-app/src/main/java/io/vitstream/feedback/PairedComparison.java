@@ -11,8 +11,8 @@ import java.util.Locale;
  *
  * <p>The interval is Newcombe's hybrid score interval for paired proportions (Newcombe 1998, Stat
  * Med 17:2635, method 10): a Wilson score interval for each accuracy, combined by square-and-add
- * with the continuity-corrected correlation of the pair. It has no closed-form failures at b = c = 0
- * or at accuracies of 0 or 1, stays within [-1, 1], and keeps close to 95% coverage at small
+ * with the continuity-corrected correlation of the pair. It has no closed-form failures at b = c =
+ * 0 or at accuracies of 0 or 1, stays within [-1, 1], and keeps close to 95% coverage at small
  * discordant counts, where the Wald interval collapses to a point. The test is exact: under the
  * null the b + c discordant images split as Binomial(b + c, 1/2); the two-sided p-value doubles the
  * smaller tail and is summed in log space so that b + c in the thousands does not underflow.
@@ -111,7 +111,8 @@ public record PairedComparison(int bothRight, int championOnly, int candidateOnl
     double lowChamp = p2 - w2.low();
     double highChamp = w2.high() - p2;
     double d = p1 - p2;
-    double low = d - root(lowCand * lowCand - 2 * phi * lowCand * highChamp + highChamp * highChamp);
+    double low =
+        d - root(lowCand * lowCand - 2 * phi * lowCand * highChamp + highChamp * highChamp);
     double high =
         d + root(highCand * highCand - 2 * phi * highCand * lowChamp + lowChamp * lowChamp);
     return new Interval(Math.max(-1, low), Math.min(1, high));
@@ -183,8 +184,7 @@ public record PairedComparison(int bothRight, int championOnly, int candidateOnl
    * below 0, and 0 when a margin is empty.
    */
   private double correlation(int n, int candRight, int champRight) {
-    double margins =
-        (double) candRight * (n - candRight) * (double) champRight * (n - champRight);
+    double margins = (double) candRight * (n - candRight) * (double) champRight * (n - champRight);
     if (margins == 0) {
       return 0;
     }

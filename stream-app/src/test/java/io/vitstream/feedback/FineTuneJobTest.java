@@ -103,6 +103,18 @@ class FineTuneJobTest {
     System.out.printf("inverted fine-tune: %s in %.1f s%n", m, out.trainingSeconds());
     assertThat(m.candidateHoldout()).isGreaterThan(m.championHoldout() + 0.1);
     assertThat(out.promoted()).isTrue();
+    // Both models were paired on all 500 holdout and all 500 regression images
+    assertThat(m.holdout().n()).isEqualTo(500);
+    assertThat(m.regression().n()).isEqualTo(500);
+    assertThat(m.holdout().mcNemarP()).isLessThan(0.05);
+    assertThat(out.event().getReason())
+        .startsWith("promote; holdout n=500: gain +")
+        .contains("exact McNemar b=" + m.holdout().championOnly())
+        .contains("regression n=500: loss ");
+    assertThat(out.event().getMetrics())
+        .containsEntry("regression_n", 500.0)
+        .containsEntry("holdout_c", (double) m.holdout().candidateOnly())
+        .containsKeys("holdout_gain_low", "regression_loss_high", "training_seconds");
     assertThat(store.promoted(NAME)).hasValue(2);
     // The gate's anchor: version 2 was fine-tuned from version 1, which was trained from scratch
     var baseline =

@@ -130,7 +130,8 @@ class GatePolicyTest {
   @Test
   void shouldAcceptALossOrGainOfExactlyTheMarginDespiteRounding() {
     // Given a gain of exactly 10 of 1,000 holdout images, and a candidate level with the champion
-    // whose loss against the baseline is exactly the tolerance (0.914 - 0.904 is 0.01000000000000001)
+    // whose loss against the baseline is exactly the tolerance (0.914 - 0.904 is
+    // 0.01000000000000001)
     var tenMore = paired(1000, 600, 0, 10);
     var nineMore = paired(1000, 600, 0, 9);
     var level = paired(5000, 4520, 0, 0);
