@@ -159,10 +159,7 @@ final class Corruptions {
         in,
         (y, x, c) ->
             out.set(
-                y,
-                x,
-                c,
-                in.bilinear(cy + Math.cos(s) * (y - cy), x - Math.sin(s) * (y - cy), c)));
+                y, x, c, in.bilinear(cy + Math.cos(s) * (y - cy), x - Math.sin(s) * (y - cy), c)));
   }
 
   /** x + FOG * plasma, rescaled by max / (max + FOG), the plasma's top-left corner. */

@@ -46,19 +46,19 @@ public enum Drift {
    */
   MOTION_BLUR("motion-blur", Corruptions::motionBlur),
   /**
-   * Shear: skimage's affine shear of 0.4 rad to the left or right at random, about the image centre,
-   * bilinear, zeros outside (MNIST-C {@code shear}, its default severity 2).
+   * Shear: skimage's affine shear of 0.4 rad to the left or right at random, about the image
+   * centre, bilinear, zeros outside (MNIST-C {@code shear}, its default severity 2).
    */
   SHEAR("shear", Corruptions::shear),
   /**
-   * Fog: a plasma fractal (diamond-square on 256x256, noise decay 2 per level) times 1.5 added, then
-   * scaled by max / (max + 1.5) (MNIST-C {@code fog} at severity 1; its default severity 5 adds 3
-   * times a rougher fractal).
+   * Fog: a plasma fractal (diamond-square on 256x256, noise decay 2 per level) times 1.5 added,
+   * then scaled by max / (max + 1.5) (MNIST-C {@code fog} at severity 1; its default severity 5
+   * adds 3 times a rougher fractal).
    */
   FOG("fog", Corruptions::fog),
   /**
-   * Stripe: the outer quarter of columns on each side inverted (MNIST-C {@code stripe}: columns
-   * [0, 7) and [21, 28) of 28).
+   * Stripe: the outer quarter of columns on each side inverted (MNIST-C {@code stripe}: columns [0,
+   * 7) and [21, 28) of 28).
    */
   STRIPE("stripe", Corruptions::stripe);
 

@@ -23,7 +23,9 @@ final class Plasma {
       for (int y = 0; y < size; y += step) {
         for (int x = 0; x < size; x += step) {
           double sum =
-              m[y][x] + m[(y + step) % size][x] + m[y][(x + step) % size]
+              m[y][x]
+                  + m[(y + step) % size][x]
+                  + m[y][(x + step) % size]
                   + m[(y + step) % size][(x + step) % size];
           m[y + half][x + half] = noisyMean(sum, wibble, rng);
         }
@@ -32,12 +34,16 @@ final class Plasma {
       for (int y = 0; y < size; y += step) {
         for (int x = 0; x < size; x += step) {
           double top =
-              m[y + half][x + half] + m[(y - half + size) % size][x + half]
-                  + m[y][x] + m[y][(x + step) % size];
+              m[y + half][x + half]
+                  + m[(y - half + size) % size][x + half]
+                  + m[y][x]
+                  + m[y][(x + step) % size];
           m[y][x + half] = noisyMean(top, wibble, rng);
           double left =
-              m[y + half][x + half] + m[y + half][(x - half + size) % size]
-                  + m[y][x] + m[(y + step) % size][x];
+              m[y + half][x + half]
+                  + m[y + half][(x - half + size) % size]
+                  + m[y][x]
+                  + m[(y + step) % size][x];
           m[y + half][x] = noisyMean(left, wibble, rng);
         }
       }

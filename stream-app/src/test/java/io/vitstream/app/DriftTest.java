@@ -153,8 +153,9 @@ class DriftTest {
     assertThat(out.channels()).isEqualTo(3);
     for (int c = 0; c < 3; c++) {
       for (int p = 0; p < gray.pixels().length; p += 97) {
-        assertThat(out.pixels()[3 * p + c]).as("pixel %d channel %d", p, c).isEqualTo(
-            gray.pixels()[p]);
+        assertThat(out.pixels()[3 * p + c])
+            .as("pixel %d channel %d", p, c)
+            .isEqualTo(gray.pixels()[p]);
       }
     }
   }
