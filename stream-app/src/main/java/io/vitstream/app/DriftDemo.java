@@ -56,6 +56,7 @@ public final class DriftDemo {
    * @param regressionSize original test images (from the end of the test set, never published) the
    *     gate and the summary use against forgetting
    * @param timeout how long to wait for the last prediction after publishing
+   * @param seed seeds the drift's random draws and the choice of images whose label is sent back
    */
   public record Options(
       Drift drift,
@@ -65,7 +66,8 @@ public final class DriftDemo {
       int window,
       double ratePerSecond,
       int regressionSize,
-      Duration timeout) {
+      Duration timeout,
+      long seed) {
     public Options {
       if (images < 1 || driftAfter < 0 || driftAfter > images || window < 1) {
         throw new IllegalArgumentException("need images >= 1, 0 <= drift-after <= images");
@@ -73,6 +75,28 @@ public final class DriftDemo {
       if (feedbackFraction < 0 || feedbackFraction > 1) {
         throw new IllegalArgumentException("feedback fraction must be in [0, 1]");
       }
+    }
+
+    /** Seed 1. */
+    public Options(
+        Drift drift,
+        int images,
+        int driftAfter,
+        double feedbackFraction,
+        int window,
+        double ratePerSecond,
+        int regressionSize,
+        Duration timeout) {
+      this(
+          drift,
+          images,
+          driftAfter,
+          feedbackFraction,
+          window,
+          ratePerSecond,
+          regressionSize,
+          timeout,
+          1);
     }
   }
 
@@ -125,12 +149,13 @@ public final class DriftDemo {
       images.addAll(FashionMnistSource.sourceImages(test.slice(0, o.driftAfter()), "orig-"));
       images.addAll(
           FashionMnistSource.sourceImages(
-              o.drift().apply(test.slice(o.driftAfter(), o.images())), "drift-"));
+              o.drift().apply(test.slice(o.driftAfter(), o.images()), o.seed(), o.driftAfter()),
+              "drift-"));
       Device device = Device.fromName(c.model().device());
       ServingModel first =
           new StoreModelProvider(store, name, OptionalInt.empty(), device, Precision.FP32).load();
       var data = new FeedbackLoop.OriginalData(regression, Optional.of(train));
-      List<ModelVersion> events = new ArrayList<>();
+      List<DriftResult.Arrival> events = new ArrayList<>();
       List<DriftSummary.Seen> seen = new ArrayList<>();
       List<Long> sentAt;
       try (ModelSlot<ServingModel> slot = new ModelSlot<>(first);
@@ -163,21 +188,22 @@ public final class DriftDemo {
       String name,
       int champion,
       List<SourceImage> images,
-      List<ModelVersion> events,
+      List<DriftResult.Arrival> events,
       List<DriftSummary.Seen> seen)
       throws InterruptedException {
     FeedbackConfig fc = c.feedback();
     var topics = c.inference().topics();
     out.printf(
         Locale.ROOT,
-        "drift demo: serving %s v%d; %d images at %.0f/s, %s after %d; feedback for %.0f%%"
+        "drift demo: serving %s v%d; %d images at %.0f/s, %s after %d (seed %d); feedback for %.0f%%"
             + " of them; trigger %s; recipe %s %d epochs lr %s batch %d%n",
         name,
         champion,
         o.images(),
         o.ratePerSecond(),
-        o.drift().name().toLowerCase(Locale.ROOT),
+        o.drift().cliName(),
         o.driftAfter(),
+        o.seed(),
         100 * o.feedbackFraction(),
         fc.trigger(),
         fc.optimizer(),
@@ -207,9 +233,9 @@ public final class DriftDemo {
     private final Options o;
     private final Map<String, Integer> indexOf = new HashMap<>();
     private final Map<String, String> labelOf = new HashMap<>();
-    private final List<ModelVersion> events;
+    private final List<DriftResult.Arrival> events;
     private final List<DriftSummary.Seen> seen;
-    private final SplittableRandom random = new SplittableRandom(42);
+    private final SplittableRandom random;
     final List<Long> sentAt = new ArrayList<>();
     volatile boolean stop;
     long labelsSent;
@@ -218,12 +244,13 @@ public final class DriftDemo {
         AppConfig c,
         Options o,
         List<SourceImage> images,
-        List<ModelVersion> events,
+        List<DriftResult.Arrival> events,
         List<DriftSummary.Seen> seen) {
       this.c = c;
       this.o = o;
       this.events = events;
       this.seen = seen;
+      this.random = new SplittableRandom(o.seed());
       for (int i = 0; i < images.size(); i++) {
         indexOf.put(images.get(i).id(), i);
         labelOf.put(images.get(i).id(), images.get(i).label().orElseThrow());
@@ -248,7 +275,7 @@ public final class DriftDemo {
         while (!stop && seen.size() < o.images() && System.currentTimeMillis() < deadline) {
           for (ConsumerRecord<String, byte[]> r : vc.poll(Duration.ofMillis(10))) {
             ModelVersion v = versions.decode(r.value());
-            events.add(v);
+            events.add(new DriftResult.Arrival(seen.size(), v));
             out.println("  model-versions: " + DriftResult.describe(v));
             out.flush();
           }
@@ -294,7 +321,7 @@ public final class DriftDemo {
         // versions announced after the last prediction
         for (ConsumerRecord<String, byte[]> r : vc.poll(Duration.ofMillis(200))) {
           ModelVersion v = versions.decode(r.value());
-          events.add(v);
+          events.add(new DriftResult.Arrival(seen.size(), v));
           out.println("  model-versions: " + DriftResult.describe(v));
         }
         out.flush();

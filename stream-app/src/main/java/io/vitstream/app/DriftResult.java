@@ -1,5 +1,6 @@
 package io.vitstream.app;
 
+import io.vitstream.avro.ModelStatus;
 import io.vitstream.avro.ModelVersion;
 import java.util.List;
 import java.util.Locale;
@@ -9,7 +10,7 @@ import java.util.Map;
  * The measurements.
  *
  * @param windows accuracy per window
- * @param events every ModelVersion event, in arrival order
+ * @param arrivals every ModelVersion event, in arrival order, with the predictions seen by then
  * @param predicted predictions received
  * @param preDrift accuracy on original images
  * @param postDriftBefore accuracy on drifted images served by the first version
@@ -27,7 +28,7 @@ import java.util.Map;
  */
 public record DriftResult(
     List<DriftWindow> windows,
-    List<ModelVersion> events,
+    List<Arrival> arrivals,
     int predicted,
     double preDrift,
     double postDriftBefore,
@@ -41,30 +42,63 @@ public record DriftResult(
     double championOriginal,
     double finalOriginal) {
 
+  /** A ModelVersion event and how many predictions the demo had seen when it arrived. */
+  public record Arrival(int seen, ModelVersion version) {}
+
+  /** Every ModelVersion event, in arrival order. */
+  public List<ModelVersion> events() {
+    return arrivals.stream().map(Arrival::version).toList();
+  }
+
   /** Whether a version other than the first one served drifted images. */
   public boolean promoted() {
     return !Double.isNaN(recovered);
   }
 
-  /** One line with the numbers the issue asks for. */
+  /**
+   * One line with the numbers the issue asks for; when no version took over it says so instead of
+   * printing the recovery numbers, and a number that could not be measured reads "n/a".
+   */
   public String summaryLine() {
-    return String.format(
-        Locale.ROOT,
-        "drift summary: pre-drift accuracy %.4f; post-drift before recovery %.4f; recovered"
-            + " %.4f (v%d); labels used %d (sent %d); fine-tune %.1f s; swap pause %.0f ms;"
-            + " original-data accuracy %.4f (v%d) -> %.4f (v%d)",
-        preDrift,
-        postDriftBefore,
-        recovered,
-        finalVersion,
-        labelsUsed,
-        labelsSent,
-        fineTuneSeconds,
-        swapPauseMs,
-        championOriginal,
-        championVersion,
-        finalOriginal,
-        finalVersion);
+    String head =
+        String.format(
+            Locale.ROOT,
+            "drift summary: pre-drift accuracy %s; post-drift before recovery %s; ",
+            number("%.4f", preDrift),
+            number("%.4f", postDriftBefore));
+    if (!promoted()) {
+      boolean anyPromoted = events().stream().anyMatch(e -> e.getStatus() == ModelStatus.PROMOTED);
+      return head
+          + String.format(
+              Locale.ROOT,
+              "%s; labels sent %d; fine-tune %.1f s; original-data accuracy %s (v%d)",
+              anyPromoted
+                  ? "promoted versions rolled back to v" + finalVersion
+                  : "no version promoted",
+              labelsSent,
+              fineTuneSeconds,
+              number("%.4f", championOriginal),
+              championVersion);
+    }
+    return head
+        + String.format(
+            Locale.ROOT,
+            "recovered %.4f (v%d); labels used %d (sent %d); fine-tune %.1f s; swap pause %s;"
+                + " original-data accuracy %s (v%d) -> %s (v%d)",
+            recovered,
+            finalVersion,
+            labelsUsed,
+            labelsSent,
+            fineTuneSeconds,
+            number("%.0f ms", swapPauseMs),
+            number("%.4f", championOriginal),
+            championVersion,
+            number("%.4f", finalOriginal),
+            finalVersion);
+  }
+
+  private static String number(String format, double value) {
+    return Double.isNaN(value) ? "n/a" : String.format(Locale.ROOT, format, value);
   }
 
   /** One line per ModelVersion event. */

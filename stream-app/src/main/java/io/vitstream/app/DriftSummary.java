@@ -41,7 +41,7 @@ final class DriftSummary {
       String name,
       int champion,
       LabeledImages original,
-      List<ModelVersion> events,
+      List<DriftResult.Arrival> arrivals,
       List<Seen> seen,
       List<Long> sentAt) {
     long labelsSent = sentAt.size();
@@ -71,7 +71,8 @@ final class DriftSummary {
       }
     }
     double fineTuneSeconds = 0;
-    for (ModelVersion e : events) {
+    for (DriftResult.Arrival a : arrivals) {
+      ModelVersion e = a.version();
       fineTuneSeconds += e.getMetrics().getOrDefault("training_seconds", 0.0);
       if (e.getStatus() == ModelStatus.PROMOTED && e.getVersion() == finalVersion) {
         long t = e.getEventTime().toEpochMilli();
@@ -81,7 +82,7 @@ final class DriftSummary {
     boolean swapped = finalVersion != champion && lastOldOutput >= 0 && firstNewOutput >= 0;
     return new DriftResult(
         windows(seen, o),
-        List.copyOf(events),
+        List.copyOf(arrivals),
         seen.size(),
         ratio(pre),
         ratio(before),

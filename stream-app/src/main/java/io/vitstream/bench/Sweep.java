@@ -1,5 +1,6 @@
 package io.vitstream.bench;
 
+import io.vitstream.chart.LineChart;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -5,6 +5,7 @@ import io.vitstream.app.Demo;
 import io.vitstream.app.DemoResult;
 import io.vitstream.app.Drift;
 import io.vitstream.app.DriftDemo;
+import io.vitstream.app.DriftPlot;
 import io.vitstream.app.DriftResult;
 import io.vitstream.dataset.FashionMnist;
 import io.vitstream.dataset.Split;
@@ -56,11 +57,25 @@ final class DemoCommand implements Callable<Integer> {
 
   @Option(
       names = "--drift",
-      paramLabel = "invert|rotate",
+      paramLabel = "NAME",
+      completionCandidates = DriftNames.class,
       description =
-          "Drift demo: after --drift-after images switch to transformed ones, send true labels"
-              + " as feedback, fine-tune, gate, hot-swap; prints accuracy per window")
+          "Drift demo: after --drift-after images switch to transformed ones (${COMPLETION-CANDIDATES}),"
+              + " send true labels as feedback, fine-tune, gate, hot-swap; prints accuracy per"
+              + " window and writes a plot")
   String drift;
+
+  @Option(
+      names = "--seed",
+      defaultValue = "1",
+      description = "Drift demo: seeds the drift's noise and which labels are sent back (%s)")
+  long seed;
+
+  @Option(
+      names = "--plot",
+      paramLabel = "FILE",
+      description = "Drift demo: the PNG plot to write (default drift-<name>-seed<seed>.png)")
+  Path plot;
 
   @Option(
       names = "--drift-after",
@@ -136,10 +151,10 @@ final class DemoCommand implements Callable<Integer> {
   private int drift(AppConfig config) throws Exception {
     Drift kind;
     try {
-      kind = Drift.valueOf(drift.toUpperCase(Locale.ROOT));
+      kind = Drift.fromName(drift);
     } catch (IllegalArgumentException e) {
       throw new picocli.CommandLine.ParameterException(
-          spec.commandLine(), "--drift must be invert or rotate, got " + drift);
+          spec.commandLine(), "--drift: " + e.getMessage());
     }
     PrintWriter out = spec.commandLine().getOut();
     int count = spec.commandLine().getParseResult().hasMatchedOption("--images") ? images : 8000;
@@ -152,7 +167,8 @@ final class DemoCommand implements Callable<Integer> {
             window,
             rate,
             regressionSize,
-            Duration.ofSeconds(timeoutSeconds));
+            Duration.ofSeconds(timeoutSeconds),
+            seed);
     var test = FashionMnist.load(fashionMnist, Split.TEST);
     DriftResult r =
         new DriftDemo(
@@ -163,7 +179,18 @@ final class DemoCommand implements Callable<Integer> {
                 out)
             .run(options);
     out.println(r.summaryLine());
+    Path file = plot != null ? plot : Path.of(DriftPlot.defaultFileName(options));
+    DriftPlot.write(r, options, file, 1000, 560);
+    out.println("plot: " + file.toAbsolutePath());
     out.flush();
     return r.predicted() == count ? 0 : 1;
+  }
+
+  /** The drift names, for --help. */
+  static final class DriftNames implements Iterable<String> {
+    @Override
+    public java.util.Iterator<String> iterator() {
+      return Drift.names().iterator();
+    }
   }
 }

@@ -37,7 +37,7 @@ public final class DriftFrontier {
   public static void main(String[] args) {
     ModelStore store = ModelStore.open(Path.of(args[0]));
     int version = Integer.parseInt(args[1]);
-    Drift drift = Drift.valueOf(args[2].toUpperCase(Locale.ROOT));
+    Drift drift = Drift.fromName(args[2]);
     int labels = Integer.parseInt(args[3]);
     int rehearsalCount = Integer.parseInt(args[4]);
     double distill = Double.parseDouble(args[5]);
