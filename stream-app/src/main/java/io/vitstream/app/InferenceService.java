@@ -145,6 +145,12 @@ public final class InferenceService implements AutoCloseable {
     p.put(
         StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class.getName());
     p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
+    // also where the partition assignor builds its own StreamsConfig from the main consumer's
+    // settings: without it, Kafka Streams 4.4 warns that the handler is off for the global thread
+    p.put(
+        StreamsConfig.mainConsumerPrefix(
+            StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG),
+        true);
     p.put(DeadLetterHandler.MAX_VALUE_BYTES_CONFIG, c.inference().deadLetterValueBytes());
     p.put(
         StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG,
