@@ -7,8 +7,8 @@ import io.vitstream.image.RawImage;
 import io.vitstream.inference.BatchClassifier;
 import io.vitstream.inference.BatchShapes;
 import io.vitstream.inference.ModelProvider;
-import io.vitstream.inference.ServingModel;
 import io.vitstream.inference.ModelSlot;
+import io.vitstream.inference.ServingModel;
 import io.vitstream.kafka.EmbeddedKafka;
 import io.vitstream.metrics.Metrics;
 import io.vitstream.publish.ImagePublisher;
@@ -78,12 +78,18 @@ public final class Demo {
    */
   public DemoResult run(List<SourceImage> images, Duration timeout, IntConsumer progress)
       throws Exception {
-    Path state = Files.createTempDirectory("vitstream-demo-state-");
+    // not under the OS temp folder, which Kafka Streams warns may be cleared under it
+    Path cache = Path.of(System.getProperty("user.home"), ".cache", "vitstream");
+    Files.createDirectories(cache);
+    Path state = Files.createTempDirectory(cache, "demo-state-");
     long t0 = System.nanoTime();
     try (EmbeddedKafka kafka = EmbeddedKafka.onFreePort().start();
         ServingModel model = models.load()) {
       double brokerStartup = (System.nanoTime() - t0) / 1e9;
-      LOG.info("embedded broker up at {} in {} ms", kafka.bootstrapServers(), (long) (brokerStartup * 1000));
+      LOG.info(
+          "embedded broker up at {} in {} ms",
+          kafka.bootstrapServers(),
+          (long) (brokerStartup * 1000));
       AppConfig c =
           config
               .withBootstrapServers(kafka.bootstrapServers())

@@ -87,11 +87,7 @@ public final class FeedbackLoop implements AutoCloseable {
 
   /** Starts the loop as above, reporting live accuracy and Streams' metrics to {@code metrics}. */
   public static FeedbackLoop start(
-      AppConfig config,
-      ModelStore store,
-      ServingModel model,
-      OriginalData data,
-      Metrics metrics) {
+      AppConfig config, ModelStore store, ServingModel model, OriginalData data, Metrics metrics) {
     FeedbackConfig fc = config.feedback();
     var topics = config.inference().topics();
     int size = model.preprocessing().size();

@@ -20,8 +20,8 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -120,8 +120,7 @@ final class DemoCommand implements Callable<Integer> {
       out.printf(
           "demo: starting an embedded broker and the app, then publishing %d images; metrics at"
               + " %s%n",
-          list.size(),
-          http.url(MetricsHandler.PATH));
+          list.size(), http.url(MetricsHandler.PATH));
       out.flush();
       var progress = new Progress(spec.commandLine().getErr(), list.size());
       r =

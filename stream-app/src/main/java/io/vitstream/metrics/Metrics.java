@@ -194,9 +194,9 @@ public final class Metrics implements AutoCloseable {
   }
 
   /**
-   * One model-version event: a fine-tuning run's outcome and the gate's decision, or a rollback.
-   * A fine-tuned version is PROMOTED with a parent; a REJECTED event with metrics was refused by
-   * the gate, one without was a run that aborted before the gate.
+   * One model-version event: a fine-tuning run's outcome and the gate's decision, or a rollback. A
+   * fine-tuned version is PROMOTED with a parent; a REJECTED event with metrics was refused by the
+   * gate, one without was a run that aborted before the gate.
    */
   public void modelEvent(ModelVersion event) {
     ModelStatus status = event.getStatus();

@@ -94,7 +94,9 @@ public final class InferenceTopology {
     t.addSource(
         SOURCE, new StringDeserializer(), ReceivedImage.deserializer(images), topics.images());
     t.addProcessor(
-        DECODE, () -> new DecodeProcessor(decoder, letters, PREPROCESS, DEAD_LETTERS_SINK, metrics), SOURCE);
+        DECODE,
+        () -> new DecodeProcessor(decoder, letters, PREPROCESS, DEAD_LETTERS_SINK, metrics),
+        SOURCE);
     t.addProcessor(PREPROCESS, () -> new PreprocessProcessor(model), DECODE);
     t.addProcessor(
         BATCH,

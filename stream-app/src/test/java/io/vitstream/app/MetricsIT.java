@@ -47,10 +47,14 @@ class MetricsIT {
           AppConfig.load(
               Optional.empty(),
               Map.of(
-                  ConfigKeys.BOOTSTRAP_SERVERS.name(), kafka.bootstrapServers(),
-                  ConfigKeys.APPLICATION_ID.name(), "metrics-it",
-                  ConfigKeys.MAX_BATCH_SIZE.name(), "8",
-                  "state.dir", state.toString()));
+                  ConfigKeys.BOOTSTRAP_SERVERS.name(),
+                  kafka.bootstrapServers(),
+                  ConfigKeys.APPLICATION_ID.name(),
+                  "metrics-it",
+                  ConfigKeys.MAX_BATCH_SIZE.name(),
+                  "8",
+                  "state.dir",
+                  state.toString()));
       String url = http.url(MetricsHandler.PATH);
       try (InferenceService service =
           new InferenceService(config, slot, Optional.empty(), Optional.empty(), metrics)) {
