@@ -35,6 +35,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
  * @param topicPartitions partitions of topics the app creates
  * @param createTopics whether missing topics are created at startup
  * @param brokerWait how long {@code vitstream run} waits for a broker; zero = forever
+ * @param metricsPort port of the Prometheus endpoint; 0 = a free port
  * @param model the model to serve
  * @param feedback the feedback loop's settings
  * @param clientProperties every other key of the file, for the Kafka clients
@@ -49,6 +50,7 @@ public record AppConfig(
     int topicPartitions,
     boolean createTopics,
     Duration brokerWait,
+    int metricsPort,
     ModelSettings model,
     FeedbackConfig feedback,
     Map<String, String> clientProperties) {
@@ -76,8 +78,21 @@ public record AppConfig(
    * @throws ConfigException listing every bad value and unknown key, one line each
    */
   public static AppConfig load(Optional<Path> file, Map<String, String> overrides) {
+    return load(Map.of(), file, overrides);
+  }
+
+  /**
+   * Loads and checks the configuration, with a command's own defaults in place of some keys'.
+   *
+   * @param commandDefaults values that win over {@link ConfigKeys} defaults but lose to the file
+   *     and the flags (e.g. the demo's free metrics port)
+   * @throws ConfigException listing every bad value and unknown key, one line each
+   */
+  public static AppConfig load(
+      Map<String, String> commandDefaults, Optional<Path> file, Map<String, String> overrides) {
     Map<String, String> values = new TreeMap<>();
     ConfigKeys.ALL.forEach(k -> values.put(k.name(), k.defaultValue()));
+    values.putAll(commandDefaults);
     file.ifPresent(f -> values.putAll(read(f)));
     values.putAll(overrides);
     return freeze(ConfigValues.check(values));
@@ -146,6 +161,7 @@ public record AppConfig(
         v.integer(ConfigKeys.TOPIC_PARTITIONS),
         v.bool(ConfigKeys.TOPIC_CREATE),
         Duration.ofSeconds(v.integer(ConfigKeys.BROKER_WAIT_S)),
+        v.integer(ConfigKeys.METRICS_PORT),
         model,
         feedback(v),
         v.clients());
@@ -228,6 +244,7 @@ public record AppConfig(
         topicPartitions,
         createTopics,
         brokerWait,
+        metricsPort,
         model,
         feedback,
         properties);

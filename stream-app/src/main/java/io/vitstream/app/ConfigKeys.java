@@ -163,6 +163,14 @@ public final class ConfigKeys {
           atLeast(0),
           "`vitstream run` exits when no broker answers for this long; 0 = keep trying, with a status"
               + " line every 15 s");
+  public static final ConfigKey METRICS_PORT =
+      new ConfigKey(
+          "metrics.port",
+          INT,
+          "9464",
+          between(0, 65535),
+          "Port of the Prometheus endpoint `/metrics` of `run` and `demo`; 0 = a free port (the demo's"
+              + " default unless set)");
   public static final ConfigKey MODEL_CHECKPOINT =
       new ConfigKey(
           "model.checkpoint",
@@ -203,7 +211,6 @@ public final class ConfigKeys {
           numbers(greaterThan(0)),
           "Per-channel normalisation std, comma-separated");
 
-  /** All keys, in README order. */
   /** The keys of serving and of the app as a whole, in README order. */
   private static final List<ConfigKey> CORE =
       List.of(
@@ -227,6 +234,7 @@ public final class ConfigKeys {
           TOPIC_PARTITIONS,
           TOPIC_CREATE,
           BROKER_WAIT_S,
+          METRICS_PORT,
           MODEL_CHECKPOINT,
           MODEL_NAME,
           MODEL_VERSION,

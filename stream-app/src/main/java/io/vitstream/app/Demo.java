@@ -7,8 +7,10 @@ import io.vitstream.image.RawImage;
 import io.vitstream.inference.BatchClassifier;
 import io.vitstream.inference.BatchShapes;
 import io.vitstream.inference.ModelProvider;
+import io.vitstream.inference.ModelSlot;
 import io.vitstream.inference.ServingModel;
 import io.vitstream.kafka.EmbeddedKafka;
+import io.vitstream.metrics.Metrics;
 import io.vitstream.publish.ImagePublisher;
 import io.vitstream.publish.SourceImage;
 import io.vitstream.serde.SingleObjectAvroSerde;
@@ -22,6 +24,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.TreeMap;
 import java.util.UUID;
@@ -32,6 +35,8 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The whole product in one process: an embedded broker, the inference service, a publisher and a
@@ -39,16 +44,26 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  * pass of the same model at the same batch size for comparison.
  */
 public final class Demo {
+  private static final Logger LOG = LoggerFactory.getLogger(Demo.class);
   private final AppConfig config;
   private final ModelProvider models;
+  private final Metrics metrics;
 
   /**
    * @param config the app config; its brokers are replaced by the embedded broker's
    * @param models the model to serve
    */
   public Demo(AppConfig config, ModelProvider models) {
+    this(config, models, Metrics.noop());
+  }
+
+  /**
+   * @param metrics where the service reports (the caller serves them)
+   */
+  public Demo(AppConfig config, ModelProvider models, Metrics metrics) {
     this.config = config;
     this.models = models;
+    this.metrics = metrics;
   }
 
   /** A received prediction and when it arrived. */
@@ -63,11 +78,18 @@ public final class Demo {
    */
   public DemoResult run(List<SourceImage> images, Duration timeout, IntConsumer progress)
       throws Exception {
-    Path state = Files.createTempDirectory("vitstream-demo-state-");
+    // not under the OS temp folder, which Kafka Streams warns may be cleared under it
+    Path cache = Path.of(System.getProperty("user.home"), ".cache", "vitstream");
+    Files.createDirectories(cache);
+    Path state = Files.createTempDirectory(cache, "demo-state-");
     long t0 = System.nanoTime();
     try (EmbeddedKafka kafka = EmbeddedKafka.onFreePort().start();
         ServingModel model = models.load()) {
       double brokerStartup = (System.nanoTime() - t0) / 1e9;
+      LOG.info(
+          "embedded broker up at {} in {} ms",
+          kafka.bootstrapServers(),
+          (long) (brokerStartup * 1000));
       AppConfig c =
           config
               .withBootstrapServers(kafka.bootstrapServers())
@@ -75,7 +97,10 @@ public final class Demo {
       Map<String, Received> got = new ConcurrentHashMap<>();
       long published;
       long lastArrival;
-      try (InferenceService service = new InferenceService(c, model);
+      // the slot is not closed: the model stays open for the raw forward pass below
+      var slot = new ModelSlot<>(model);
+      try (InferenceService service =
+              new InferenceService(c, slot, Optional.empty(), Optional.empty(), metrics);
           var consumer = consumer(c)) {
         service.start();
         service.awaitRunning(Duration.ofSeconds(60));

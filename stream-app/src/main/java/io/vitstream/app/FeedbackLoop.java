@@ -5,6 +5,7 @@ import io.vitstream.dataset.LabeledImages;
 import io.vitstream.feedback.FineTuneJob;
 import io.vitstream.feedback.ModelVersionPublisher;
 import io.vitstream.inference.ServingModel;
+import io.vitstream.metrics.Metrics;
 import io.vitstream.store.ModelStore;
 import java.util.ArrayList;
 import java.util.List;
@@ -51,6 +52,12 @@ public final class FeedbackLoop implements AutoCloseable {
    */
   public static FeedbackLoop forRun(
       AppConfig config, Optional<ModelStore> store, ServingModel model) {
+    return forRun(config, store, model, Metrics.noop());
+  }
+
+  /** The loop of {@code vitstream run}, as above, reporting to {@code metrics}. */
+  public static FeedbackLoop forRun(
+      AppConfig config, Optional<ModelStore> store, ServingModel model, Metrics metrics) {
     FeedbackConfig fc = config.feedback();
     if (!fc.enabled()) {
       return disabled();
@@ -64,7 +71,7 @@ public final class FeedbackLoop implements AutoCloseable {
     var data =
         new OriginalData(
             source.load(model.labels(), model.preprocessing()), source.trainingImages());
-    return start(config, s, model, data);
+    return start(config, s, model, data, metrics);
   }
 
   /**
@@ -75,6 +82,12 @@ public final class FeedbackLoop implements AutoCloseable {
    */
   public static FeedbackLoop start(
       AppConfig config, ModelStore store, ServingModel model, OriginalData data) {
+    return start(config, store, model, data, Metrics.noop());
+  }
+
+  /** Starts the loop as above, reporting live accuracy and Streams' metrics to {@code metrics}. */
+  public static FeedbackLoop start(
+      AppConfig config, ModelStore store, ServingModel model, OriginalData data, Metrics metrics) {
     FeedbackConfig fc = config.feedback();
     var topics = config.inference().topics();
     int size = model.preprocessing().size();
@@ -103,7 +116,7 @@ public final class FeedbackLoop implements AutoCloseable {
               rehearsal,
               publisher);
       owned.add(0, job);
-      var service = new FeedbackService(config, settings, job);
+      var service = new FeedbackService(config, settings, job, metrics);
       owned.add(0, service);
       service.start();
       return new FeedbackLoop(Optional.of(service), owned);

@@ -1,8 +1,10 @@
 package io.vitstream.app;
 
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.vitstream.feedback.FineTuneJob;
 import io.vitstream.feedback.FineTuneWorker;
 import io.vitstream.kafka.TopicAdmin;
+import io.vitstream.metrics.Metrics;
 import io.vitstream.topology.FeedbackSettings;
 import io.vitstream.topology.FeedbackTopology;
 import java.time.Duration;
@@ -27,11 +29,20 @@ public final class FeedbackService implements AutoCloseable {
   private final AppConfig config;
   private final FeedbackSettings settings;
   private final FineTuneJob job;
+  private final Metrics metrics;
   private KafkaStreams streams;
+  private KafkaStreamsMetrics streamsMetrics;
   private FineTuneWorker worker;
   private final StreamsFailure failure = new StreamsFailure("feedback loop");
 
   public FeedbackService(AppConfig config, FeedbackSettings settings, FineTuneJob job) {
+    this(config, settings, job, Metrics.noop());
+  }
+
+  /** As above, with live accuracy and Kafka Streams' metrics in {@code metrics}. */
+  public FeedbackService(
+      AppConfig config, FeedbackSettings settings, FineTuneJob job, Metrics metrics) {
+    this.metrics = metrics;
     this.config = config;
     this.settings = settings;
     this.job = job;
@@ -95,9 +106,10 @@ public final class FeedbackService implements AutoCloseable {
     }
     streams =
         new KafkaStreams(
-            FeedbackTopology.buildFeedbackTopology(settings, imagePartitions),
+            FeedbackTopology.buildFeedbackTopology(settings, imagePartitions, metrics),
             streamsProperties(config, settings));
     streams.setUncaughtExceptionHandler(failure);
+    streamsMetrics = metrics.bind(streams);
     streams.start();
     worker =
         new FineTuneWorker(
@@ -149,6 +161,10 @@ public final class FeedbackService implements AutoCloseable {
           CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
               .withTimeout(Duration.ofSeconds(30)));
       streams = null;
+    }
+    if (streamsMetrics != null) {
+      streamsMetrics.close();
+      streamsMetrics = null;
     }
   }
 }

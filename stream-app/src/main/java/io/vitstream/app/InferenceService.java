@@ -1,5 +1,6 @@
 package io.vitstream.app;
 
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.vitstream.inference.BatchClassifier;
 import io.vitstream.inference.BatchShapes;
 import io.vitstream.inference.Classifier;
@@ -7,6 +8,7 @@ import io.vitstream.inference.ModelSlot;
 import io.vitstream.inference.ModelVersionListener;
 import io.vitstream.inference.ServingModel;
 import io.vitstream.kafka.TopicAdmin;
+import io.vitstream.metrics.Metrics;
 import io.vitstream.runtime.Djl;
 import io.vitstream.store.ModelStore;
 import io.vitstream.topology.DeadLetterHandler;
@@ -18,6 +20,7 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Properties;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -72,7 +75,9 @@ public final class InferenceService implements AutoCloseable {
   private final ModelSlot<ServingModel> slot;
   private final Optional<ModelStore> store;
   private final Optional<Classifier> classifier;
+  private final Metrics metrics;
   private KafkaStreams streams;
+  private KafkaStreamsMetrics streamsMetrics;
   private ModelVersionListener listener;
   private final StreamsFailure failure = new StreamsFailure("inference");
 
@@ -99,10 +104,24 @@ public final class InferenceService implements AutoCloseable {
       ModelSlot<ServingModel> slot,
       Optional<ModelStore> store,
       Optional<Classifier> classifier) {
+    this(config, slot, store, classifier, Metrics.noop());
+  }
+
+  /**
+   * Serves as above and records what happens in {@code metrics}: images, batches, dead letters,
+   * swaps, the version served and Kafka Streams' own metrics.
+   */
+  public InferenceService(
+      AppConfig config,
+      ModelSlot<ServingModel> slot,
+      Optional<ModelStore> store,
+      Optional<Classifier> classifier,
+      Metrics metrics) {
     this.config = config;
     this.slot = slot;
     this.store = store;
     this.classifier = classifier;
+    this.metrics = metrics;
   }
 
   /** The Streams configuration: tuned defaults, then the pass-through keys of the config file. */
@@ -126,6 +145,12 @@ public final class InferenceService implements AutoCloseable {
     p.put(
         StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class.getName());
     p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
+    // also where the partition assignor builds its own StreamsConfig from the main consumer's
+    // settings: without it, Kafka Streams 4.4 warns that the handler is off for the global thread
+    p.put(
+        StreamsConfig.mainConsumerPrefix(
+            StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG),
+        true);
     p.put(DeadLetterHandler.MAX_VALUE_BYTES_CONFIG, c.inference().deadLetterValueBytes());
     p.put(
         StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG,
@@ -159,15 +184,24 @@ public final class InferenceService implements AutoCloseable {
       try (Admin admin = Admin.create(config.clientConfig())) {
         List<String> created =
             TopicAdmin.createMissing(admin, config.inference().topics(), config.topicPartitions());
-        if (!created.isEmpty()) {
-          LOG.info("created topics {}", created);
-        }
+        LOG.info(
+            "topics ready: {}{}",
+            config.inference().topics().all(),
+            created.isEmpty() ? "" : " (created " + created + ")");
       }
     }
     var settings = outputLimited(config.inference());
     Djl.setIntraOpThreads(config.intraOpThreads());
     var shapes = new BatchShapes(config.inference().batch().maxBatchSize());
-    double forwardMs = new BatchClassifier(shapes, 1).warmUp(slot.peek());
+    ServingModel served = slot.peek();
+    double forwardMs = new BatchClassifier(shapes, 1).warmUp(served);
+    LOG.info(
+        "model {} v{} loaded and warmed up ({} batch shapes, {} ms for the largest)",
+        served.name(),
+        served.version(),
+        shapes.sizes().size(),
+        Math.round(forwardMs));
+    metrics.modelVersion(served.name(), slot, s -> s.peek().version());
     if (store.isPresent()) {
       listener =
           new ModelVersionListener(
@@ -175,14 +209,18 @@ public final class InferenceService implements AutoCloseable {
               slot,
               shapes,
               config.clientConfig(),
-              config.inference().topics().modelVersions());
+              config.inference().topics().modelVersions(),
+              metrics);
       listener.start();
     }
     Topology topology =
-        classifier
-            .map(c -> InferenceTopology.buildInferenceTopology(settings, slot, c))
-            .orElseGet(() -> InferenceTopology.buildInferenceTopology(settings, slot));
+        InferenceTopology.buildInferenceTopology(
+            settings,
+            slot,
+            classifier.orElseGet(() -> new BatchClassifier(shapes, settings.topK())),
+            metrics);
     Properties props = streamsProperties(config);
+    props.put(DeadLetterHandler.METRICS_CONFIG, metrics);
     String transactionTimeout =
         StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG);
     if (!config.clientProperties().containsKey(transactionTimeout)) {
@@ -190,6 +228,19 @@ public final class InferenceService implements AutoCloseable {
     }
     streams = new KafkaStreams(topology, props);
     streams.setUncaughtExceptionHandler(failure);
+    streamsMetrics = metrics.bind(streams);
+    AtomicBoolean announced = new AtomicBoolean();
+    streams.setStateListener(
+        (now, before) -> {
+          if (now == KafkaStreams.State.RUNNING && announced.compareAndSet(false, true)) {
+            LOG.info(
+                "streams RUNNING: {} -> {} ({}, {} thread(s))",
+                config.inference().topics().images(),
+                config.inference().topics().predictions(),
+                config.processingGuarantee(),
+                config.streamThreads());
+          }
+        });
     streams.start();
   }
 
@@ -276,6 +327,10 @@ public final class InferenceService implements AutoCloseable {
           CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
               .withTimeout(Duration.ofSeconds(30)));
       streams = null;
+    }
+    if (streamsMetrics != null) {
+      streamsMetrics.close();
+      streamsMetrics = null;
     }
   }
 }

@@ -8,6 +8,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.LongAdder;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.Cancellable;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -43,6 +44,8 @@ final class MicroBatchProcessor<K, V, R> implements Processor<K, V, K, R> {
   private final BatchPolicy policy;
   private final BatchHandler<V, R> handler;
   private final Optional<Executor> executor;
+  private final LongAdder buffered;
+  private int reported; // this task's share of buffered
   private final Deque<InFlight<K, V, R>> inFlight = new ArrayDeque<>();
   private ProcessorContext<K, R> context;
   private KeyValueStore<Long, Buffered<K, V>> store;
@@ -58,12 +61,15 @@ final class MicroBatchProcessor<K, V, R> implements Processor<K, V, K, R> {
   /**
    * @param executor where handlers run when {@code policy.maxInFlight() > 0}; empty: on the stream
    *     thread
+   * @param buffered where this task's pending count is added, for a gauge over all tasks
    */
   MicroBatchProcessor(
       String storeName,
       BatchPolicy policy,
       BatchHandler<V, R> handler,
-      Optional<Executor> executor) {
+      Optional<Executor> executor,
+      LongAdder buffered) {
+    this.buffered = buffered;
     this.storeName = storeName;
     this.policy = policy;
     this.handler = handler;
@@ -94,6 +100,7 @@ final class MicroBatchProcessor<K, V, R> implements Processor<K, V, K, R> {
     if (store.get(offset) == null) {
       pending++;
       oldestPendingMs = Math.min(oldestPendingMs, now);
+      report();
     }
     store.put(
         offset,
@@ -183,6 +190,12 @@ final class MicroBatchProcessor<K, V, R> implements Processor<K, V, K, R> {
         oldestPendingMs = Math.min(oldestPendingMs, it.next().value.enqueuedAtMs());
       }
     }
+    report();
+  }
+
+  private void report() {
+    buffered.add(pending - reported);
+    reported = pending;
   }
 
   @Override
@@ -191,5 +204,7 @@ final class MicroBatchProcessor<K, V, R> implements Processor<K, V, K, R> {
       punctuator.cancel();
     }
     inFlight.clear(); // their entries stay in the store: the task's next owner runs them again
+    buffered.add(-reported);
+    reported = 0;
   }
 }

@@ -6,6 +6,7 @@ import java.util.Set;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -40,6 +41,7 @@ public final class MicroBatching<K, V, R> implements ProcessorSupplier<K, V, K, 
   private final BatchPolicy policy;
   private final Serde<Buffered<K, V>> serde;
   private final BatchHandler<V, R> handler;
+  private final LongAdder buffered;
 
   /**
    * The thread batches run on when the policy keeps batches in flight: one for the whole topology,
@@ -60,6 +62,21 @@ public final class MicroBatching<K, V, R> implements ProcessorSupplier<K, V, K, 
       Serde<K> keySerde,
       Serde<V> valueSerde,
       BatchHandler<V, R> handler) {
+    this(storeName, policy, keySerde, valueSerde, handler, new LongAdder());
+  }
+
+  /**
+   * @param buffered counts the records buffered and not yet handed to the handler, over all tasks
+   *     (each task adds what it buffers and removes)
+   */
+  public MicroBatching(
+      String storeName,
+      BatchPolicy policy,
+      Serde<K> keySerde,
+      Serde<V> valueSerde,
+      BatchHandler<V, R> handler,
+      LongAdder buffered) {
+    this.buffered = buffered;
     this.storeName = storeName;
     this.policy = policy;
     this.serde = BufferedSerde.of(keySerde, valueSerde);
@@ -81,7 +98,7 @@ public final class MicroBatching<K, V, R> implements ProcessorSupplier<K, V, K, 
 
   @Override
   public Processor<K, V, K, R> get() {
-    return new MicroBatchProcessor<>(storeName, policy, handler, Optional.of(executor));
+    return new MicroBatchProcessor<>(storeName, policy, handler, Optional.of(executor), buffered);
   }
 
   @Override

@@ -31,11 +31,16 @@ final class ConfigOptions {
 
   /** The frozen config: defaults, then the file, then {@code --set}, then named flags. */
   AppConfig load(Map<String, String> namedFlags) {
+    return load(Map.of(), namedFlags);
+  }
+
+  /** The frozen config, with the command's own defaults under the file's values. */
+  AppConfig load(Map<String, String> commandDefaults, Map<String, String> namedFlags) {
     Map<String, String> overrides = new HashMap<>(set);
     if (bootstrapServers != null) {
       overrides.put(ConfigKeys.BOOTSTRAP_SERVERS.name(), bootstrapServers);
     }
     overrides.putAll(namedFlags);
-    return AppConfig.load(Optional.ofNullable(configFile), overrides);
+    return AppConfig.load(commandDefaults, Optional.ofNullable(configFile), overrides);
   }
 }

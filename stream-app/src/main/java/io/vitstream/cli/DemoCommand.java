@@ -1,6 +1,7 @@
 package io.vitstream.cli;
 
 import io.vitstream.app.AppConfig;
+import io.vitstream.app.ConfigKeys;
 import io.vitstream.app.Demo;
 import io.vitstream.app.DemoResult;
 import io.vitstream.app.Drift;
@@ -9,6 +10,9 @@ import io.vitstream.app.DriftPlot;
 import io.vitstream.app.DriftResult;
 import io.vitstream.dataset.FashionMnist;
 import io.vitstream.dataset.Split;
+import io.vitstream.metrics.HttpEndpoint;
+import io.vitstream.metrics.Metrics;
+import io.vitstream.metrics.MetricsHandler;
 import io.vitstream.publish.FashionMnistSource;
 import io.vitstream.publish.FileImageSource;
 import io.vitstream.publish.ImageSource;
@@ -18,6 +22,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -114,7 +119,8 @@ final class DemoCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    AppConfig config = options.load(serving.flags());
+    // a demo next to a running app must not fight it for the metrics port: a free one unless set
+    AppConfig config = options.load(Map.of(ConfigKeys.METRICS_PORT.name(), "0"), serving.flags());
     if (drift != null) {
       return drift(config);
     }
@@ -122,13 +128,20 @@ final class DemoCommand implements Callable<Integer> {
         imageFiles != null ? new FileImageSource(imageFiles) : new FashionMnistSource(fashionMnist);
     List<SourceImage> list = source.read(images);
     PrintWriter out = spec.commandLine().getOut();
-    out.printf(
-        "demo: starting an embedded broker and the app, then publishing %d images%n", list.size());
-    out.flush();
-    var progress = new Progress(spec.commandLine().getErr(), list.size());
-    DemoResult r =
-        new Demo(config, DefaultModel.provider(config))
-            .run(list, Duration.ofSeconds(timeoutSeconds), progress::update);
+    DemoResult r;
+    try (Metrics metrics = Metrics.prometheus();
+        HttpEndpoint http = HttpEndpoint.start(config.metricsPort())) {
+      http.handle(MetricsHandler.PATH, new MetricsHandler(metrics));
+      out.printf(
+          "demo: starting an embedded broker and the app, then publishing %d images; metrics at"
+              + " %s%n",
+          list.size(), http.url(MetricsHandler.PATH));
+      out.flush();
+      var progress = new Progress(spec.commandLine().getErr(), list.size());
+      r =
+          new Demo(config, DefaultModel.provider(config), metrics)
+              .run(list, Duration.ofSeconds(timeoutSeconds), progress::update);
+    }
     out.printf(
         Locale.ROOT,
         "broker startup %.1f s; batch sizes (size=images) %s%n",

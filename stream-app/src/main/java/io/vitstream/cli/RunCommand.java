@@ -6,6 +6,9 @@ import io.vitstream.app.InferenceService;
 import io.vitstream.inference.ModelSlot;
 import io.vitstream.inference.ServingModel;
 import io.vitstream.kafka.BrokerProbe;
+import io.vitstream.metrics.HttpEndpoint;
+import io.vitstream.metrics.Metrics;
+import io.vitstream.metrics.MetricsHandler;
 import io.vitstream.store.ModelStore;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -51,9 +54,13 @@ final class RunCommand implements Callable<Integer> {
         config.model().checkpoint().isEmpty()
             ? Optional.of(ModelStore.open(CliPaths.defaultStore()))
             : Optional.empty();
-    try (ModelSlot<ServingModel> slot = new ModelSlot<>(DefaultModel.provider(config).load());
-        InferenceService service = new InferenceService(config, slot, store);
-        FeedbackLoop loop = FeedbackLoop.forRun(config, store, slot.peek())) {
+    try (Metrics metrics = Metrics.prometheus();
+        HttpEndpoint http = HttpEndpoint.start(config.metricsPort());
+        ModelSlot<ServingModel> slot = new ModelSlot<>(DefaultModel.provider(config).load());
+        InferenceService service =
+            new InferenceService(config, slot, store, Optional.empty(), metrics);
+        FeedbackLoop loop = FeedbackLoop.forRun(config, store, slot.peek(), metrics)) {
+      http.handle(MetricsHandler.PATH, new MetricsHandler(metrics));
       service.start();
       ServingModel model = slot.peek();
       if (loop.running()) {
@@ -72,6 +79,7 @@ final class RunCommand implements Callable<Integer> {
               config.inference().topics().images(),
               config.inference().topics().predictions(),
               config.bootstrapServers());
+      spec.commandLine().getOut().printf("run: metrics at %s%n", http.url(MetricsHandler.PATH));
       spec.commandLine().getOut().flush();
       while (!stop.await(POLL_MS, TimeUnit.MILLISECONDS)) {
         // a stopped client does nothing while the process looks healthy: end it (one line, exit 1)

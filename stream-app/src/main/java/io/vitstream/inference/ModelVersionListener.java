@@ -3,6 +3,7 @@ package io.vitstream.inference;
 import io.vitstream.avro.ModelStatus;
 import io.vitstream.avro.ModelVersion;
 import io.vitstream.kafka.ConsumerThreads;
+import io.vitstream.metrics.Metrics;
 import io.vitstream.serde.SingleObjectAvroSerde;
 import io.vitstream.store.ModelStore;
 import java.time.Duration;
@@ -43,6 +44,7 @@ public final class ModelVersionListener implements AutoCloseable {
   private final BatchClassifier warmer;
   private final Map<String, Object> clientConfig;
   private final String topic;
+  private final Metrics metrics;
   private final AtomicBoolean running = new AtomicBoolean();
   private KafkaConsumer<String, ModelVersion> consumer;
   private Thread thread;
@@ -60,6 +62,21 @@ public final class ModelVersionListener implements AutoCloseable {
       BatchShapes shapes,
       Map<String, Object> clientConfig,
       String topic) {
+    this(store, slot, shapes, clientConfig, topic, Metrics.noop());
+  }
+
+  /**
+   * As above, counting each event (fine-tuning outcomes, gate decisions) and swap in {@code
+   * metrics}.
+   */
+  public ModelVersionListener(
+      ModelStore store,
+      ModelSlot<ServingModel> slot,
+      BatchShapes shapes,
+      Map<String, Object> clientConfig,
+      String topic,
+      Metrics metrics) {
+    this.metrics = metrics;
     this.store = store;
     this.slot = slot;
     this.warmer = new BatchClassifier(shapes, 1);
@@ -118,13 +135,15 @@ public final class ModelVersionListener implements AutoCloseable {
     try {
       long t0 = System.nanoTime();
       warmer.warmUp(next);
+      long t1 = System.nanoTime();
       slot.swap(next);
+      metrics.swapPause(System.nanoTime() - t1);
       LOG.info(
           "serving {}:{} (was v{}; warm-up {} ms)",
           next.name(),
           next.version(),
           old.version(),
-          (System.nanoTime() - t0) / 1_000_000);
+          (t1 - t0) / 1_000_000);
       return true;
     } catch (RuntimeException e) {
       next.close();
@@ -210,6 +229,7 @@ public final class ModelVersionListener implements AutoCloseable {
     try {
       for (ConsumerRecord<String, ModelVersion> r : consumer.poll(Duration.ofMillis(500))) {
         if (r.value() != null) {
+          metrics.modelEvent(r.value());
           apply(r.value());
         }
       }

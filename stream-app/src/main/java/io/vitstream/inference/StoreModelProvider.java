@@ -6,6 +6,8 @@ import io.vitstream.store.ModelManifest;
 import io.vitstream.store.ModelStore;
 import io.vitstream.vit.Precision;
 import java.util.OptionalInt;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Serves a version of a model in the {@link ModelStore}, its weights checked against the manifest's
@@ -20,12 +22,18 @@ import java.util.OptionalInt;
 public record StoreModelProvider(
     ModelStore store, String name, OptionalInt version, Device device, Precision precision)
     implements ModelProvider {
+  private static final Logger LOG = LoggerFactory.getLogger(StoreModelProvider.class);
 
   @Override
   public ServingModel load() {
     LoadedModel loaded = store.load(name, version, device, precision);
     try {
       ModelManifest m = loaded.manifest();
+      LOG.info(
+          "model {} v{} loaded from the store (sha256 {})",
+          m.name(),
+          m.version(),
+          m.sha256().substring(0, Math.min(12, m.sha256().length())));
       return new ServingModel(m.name(), m.version(), loaded.model(), m.labels(), m.preprocessing());
     } catch (RuntimeException e) {
       loaded.close();

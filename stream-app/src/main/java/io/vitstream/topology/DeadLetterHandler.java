@@ -1,6 +1,7 @@
 package io.vitstream.topology;
 
 import io.vitstream.avro.DeadLetter;
+import io.vitstream.metrics.Metrics;
 import io.vitstream.serde.SingleObjectAvroSerde;
 import java.util.List;
 import java.util.Map;
@@ -36,16 +37,23 @@ public final class DeadLetterHandler
   /** The configuration key of the most original bytes a letter keeps. */
   public static final String MAX_VALUE_BYTES_CONFIG = "dead.letter.value.max.bytes";
 
+  /** The configuration key of the {@link Metrics} that count letters (an object, not a string). */
+  public static final String METRICS_CONFIG = "vitstream.metrics";
+
   private static final Logger LOG = LoggerFactory.getLogger(DeadLetterHandler.class);
   private final SingleObjectAvroSerde<DeadLetter> serde =
       new SingleObjectAvroSerde<>(DeadLetter.class);
   private DeadLetters letters = new DeadLetters(DeadLetters.DEFAULT_MAX_VALUE_BYTES);
   private String topic;
+  private Metrics metrics = Metrics.noop();
 
   @Override
   public void configure(Map<String, ?> configs) {
     Object t = configs.get(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG);
     topic = t == null || t.toString().isBlank() ? null : t.toString();
+    if (configs.get(METRICS_CONFIG) instanceof Metrics m) {
+      metrics = m;
+    }
     Object max = configs.get(MAX_VALUE_BYTES_CONFIG);
     if (max != null) {
       letters = new DeadLetters(Integer.parseInt(max.toString().trim()));
@@ -113,6 +121,7 @@ public final class DeadLetterHandler
 
   private List<ProducerRecord<byte[], byte[]>> letter(
       String reason, String stage, DeadLetters.Source source, Exception exception) {
+    metrics.deadLetter(stage);
     if (topic == null) {
       LOG.warn(
           "dropping {}-{}@{}: {}", source.topic(), source.partition(), source.offset(), reason);

@@ -5,6 +5,7 @@ import io.vitstream.avro.RawPixels;
 import io.vitstream.image.BadImageException;
 import io.vitstream.image.ImageDecoder;
 import io.vitstream.image.RawImage;
+import io.vitstream.metrics.Metrics;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -22,10 +23,16 @@ final class DecodeProcessor implements Processor<String, ReceivedImage, String, 
   private final DeadLetters letters;
   private final String imagesChild;
   private final String deadLettersChild;
+  private final Metrics metrics;
   private ProcessorContext<String, Object> context;
 
   DecodeProcessor(
-      ImageDecoder decoder, DeadLetters letters, String imagesChild, String deadLettersChild) {
+      ImageDecoder decoder,
+      DeadLetters letters,
+      String imagesChild,
+      String deadLettersChild,
+      Metrics metrics) {
+    this.metrics = metrics;
     this.decoder = decoder;
     this.letters = letters;
     this.imagesChild = imagesChild;
@@ -42,6 +49,7 @@ final class DecodeProcessor implements Processor<String, ReceivedImage, String, 
     if (record.value() == null) {
       return; // a tombstone on the images topic carries nothing to classify
     }
+    metrics.imageIn();
     ImageEvent event = record.value().event();
     try {
       RawImage image = decode(decoder, event);
@@ -61,6 +69,7 @@ final class DecodeProcessor implements Processor<String, ReceivedImage, String, 
               event.getImageId(),
               e,
               context.currentSystemTimeMs());
+      metrics.deadLetter(DeadLetters.DECODE);
       context.forward(record.withValue(letter), deadLettersChild);
     }
   }

@@ -4,6 +4,7 @@ import io.vitstream.avro.DeadLetter;
 import io.vitstream.avro.ModelVersion;
 import io.vitstream.feedback.FineTuneRequestSerde;
 import io.vitstream.feedback.HoldoutSplit;
+import io.vitstream.metrics.Metrics;
 import io.vitstream.serde.SingleObjectAvroSerde;
 import java.time.Duration;
 import java.util.List;
@@ -65,6 +66,16 @@ public final class FeedbackTopology {
    *     over as many by image id to meet its image
    */
   public static Topology buildFeedbackTopology(FeedbackSettings settings, int imagePartitions) {
+    return buildFeedbackTopology(settings, imagePartitions, Metrics.noop());
+  }
+
+  /**
+   * Builds the topology, reporting each version's live accuracy in {@code metrics}.
+   *
+   * @param metrics shared by all stream threads; may not be null
+   */
+  public static Topology buildFeedbackTopology(
+      FeedbackSettings settings, int imagePartitions, Metrics metrics) {
     var topics = settings.topics();
     // an event larger than an accepted image plus its envelope is refused by inference; storing it
     // would write a changelog record larger than the producer may send
@@ -124,7 +135,7 @@ public final class FeedbackTopology {
                     .withNumberOfPartitions(1));
     labelled
         .process(
-            () -> new ScoreProcessor(settings.rollback(), settings.liveWindow()),
+            () -> new ScoreProcessor(settings.rollback(), settings.liveWindow(), metrics),
             Named.as("score"),
             LIVE_STORE,
             PROMOTIONS_STORE)

@@ -10,6 +10,7 @@ import io.vitstream.inference.BatchShapes;
 import io.vitstream.inference.Classifier;
 import io.vitstream.inference.ModelSlot;
 import io.vitstream.inference.ServingModel;
+import io.vitstream.metrics.Metrics;
 import io.vitstream.serde.SingleObjectAvroSerde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -68,6 +69,19 @@ public final class InferenceTopology {
    */
   public static Topology buildInferenceTopology(
       InferenceSettings settings, ModelSlot<ServingModel> model, Classifier classifier) {
+    return buildInferenceTopology(settings, model, classifier, Metrics.noop());
+  }
+
+  /**
+   * Builds the topology, counting images, batches, predictions and dead letters in {@code metrics}.
+   *
+   * @param metrics shared by all stream threads; may not be null
+   */
+  public static Topology buildInferenceTopology(
+      InferenceSettings settings,
+      ModelSlot<ServingModel> model,
+      Classifier classifier,
+      Metrics metrics) {
     var topics = settings.topics();
     var images = new SingleObjectAvroSerde<>(ImageEvent.class);
     var predictions = new SingleObjectAvroSerde<>(Prediction.class);
@@ -80,7 +94,9 @@ public final class InferenceTopology {
     t.addSource(
         SOURCE, new StringDeserializer(), ReceivedImage.deserializer(images), topics.images());
     t.addProcessor(
-        DECODE, () -> new DecodeProcessor(decoder, letters, PREPROCESS, DEAD_LETTERS_SINK), SOURCE);
+        DECODE,
+        () -> new DecodeProcessor(decoder, letters, PREPROCESS, DEAD_LETTERS_SINK, metrics),
+        SOURCE);
     t.addProcessor(PREPROCESS, () -> new PreprocessProcessor(model), DECODE);
     t.addProcessor(
         BATCH,
@@ -89,7 +105,8 @@ public final class InferenceTopology {
             settings.batch(),
             Serdes.String(),
             ModelInput.serde(),
-            new PredictBatch(model, classifier)),
+            new PredictBatch(model, classifier, metrics),
+            metrics.bufferedImages()),
         PREPROCESS);
     t.addSink(
         PREDICTIONS_SINK,

@@ -9,6 +9,7 @@ import io.vitstream.inference.Classifier;
 import io.vitstream.inference.ModelSlot;
 import io.vitstream.inference.ServingModel;
 import io.vitstream.inference.TopK;
+import io.vitstream.metrics.Metrics;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,10 +23,12 @@ import java.util.List;
 final class PredictBatch implements BatchHandler<ModelInput, Prediction> {
   private final ModelSlot<ServingModel> model;
   private final Classifier classifier;
+  private final Metrics metrics;
 
-  PredictBatch(ModelSlot<ServingModel> model, Classifier classifier) {
+  PredictBatch(ModelSlot<ServingModel> model, Classifier classifier, Metrics metrics) {
     this.model = model;
     this.classifier = classifier;
+    this.metrics = metrics;
   }
 
   @Override
@@ -46,8 +49,11 @@ final class PredictBatch implements BatchHandler<ModelInput, Prediction> {
       inputs.add(values);
     }
     BatchClassifier.Result result = classifier.classify(serving, inputs);
+    metrics.batch(batch.size(), result.paddedSize(), result.forwardMillis());
+    long outputMs = wallClockMs + Math.round(result.forwardMillis());
     List<Prediction> out = new ArrayList<>(batch.size());
     for (int i = 0; i < batch.size(); i++) {
+      metrics.endToEnd(outputMs - batch.get(i).eventTimeMs());
       List<ClassScore> top = new ArrayList<>();
       for (TopK t : result.topK().get(i)) {
         top.add(new ClassScore(t.label(), t.index(), t.score()));
@@ -62,7 +68,7 @@ final class PredictBatch implements BatchHandler<ModelInput, Prediction> {
               .setPaddedBatchSize(result.paddedSize())
               .setEventTime(Instant.ofEpochMilli(batch.get(i).eventTimeMs()))
               .setInferenceTimeMs(result.forwardMillis())
-              .setOutputTime(Instant.ofEpochMilli(wallClockMs + Math.round(result.forwardMillis())))
+              .setOutputTime(Instant.ofEpochMilli(outputMs))
               .build());
     }
     return out;

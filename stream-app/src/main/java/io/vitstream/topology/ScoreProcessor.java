@@ -4,6 +4,7 @@ import io.vitstream.avro.ModelStatus;
 import io.vitstream.avro.ModelVersion;
 import io.vitstream.feedback.LiveAccuracy;
 import io.vitstream.feedback.RollbackPolicy;
+import io.vitstream.metrics.Metrics;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,11 +33,13 @@ final class ScoreProcessor implements Processor<String, Example, String, ModelVe
 
   private final RollbackPolicy policy;
   private final int window;
+  private final Metrics metrics;
   private ProcessorContext<String, ModelVersion> context;
   private KeyValueStore<String, byte[]> live;
   private KeyValueStore<String, byte[]> promotions;
 
-  ScoreProcessor(RollbackPolicy policy, int window) {
+  ScoreProcessor(RollbackPolicy policy, int window, Metrics metrics) {
+    this.metrics = metrics;
     this.policy = policy;
     this.window = window;
   }
@@ -63,6 +66,7 @@ final class ScoreProcessor implements Processor<String, Example, String, ModelVe
     LiveAccuracy current = LiveAccuracy.fromBytes(live.get(key), window);
     current.record(e.hit());
     live.put(key, current.toBytes());
+    metrics.liveAccuracy(e.modelName(), e.modelVersion(), current.accuracy());
     if (!known) {
       prune(e.modelName());
     }

@@ -1,0 +1,2 @@
+/** Prometheus metrics of the app (Micrometer) and the HTTP endpoint that serves them. */
+package io.vitstream.metrics;
