@@ -50,7 +50,8 @@ public final class Dashboard {
         String path = exchange.getRequestURI().getPath();
         String type = FILES.get(path.equals("/index.html") ? "/" : path);
         if (!isRead(exchange)) {
-          send(exchange, 405, "text/plain", "method not allowed\n".getBytes(StandardCharsets.UTF_8));
+          send(
+              exchange, 405, "text/plain", "method not allowed\n".getBytes(StandardCharsets.UTF_8));
         } else if (type == null) {
           send(exchange, 404, "text/plain", "not found\n".getBytes(StandardCharsets.UTF_8));
         } else {
@@ -86,11 +87,11 @@ public final class Dashboard {
     public void handle(HttpExchange exchange) throws IOException {
       try (exchange) {
         if (!isRead(exchange)) {
-          send(exchange, 405, "text/plain", "method not allowed\n".getBytes(StandardCharsets.UTF_8));
+          send(
+              exchange, 405, "text/plain", "method not allowed\n".getBytes(StandardCharsets.UTF_8));
           return;
         }
-        byte[] body =
-            json(state.snapshot(clock.getAsLong())).getBytes(StandardCharsets.UTF_8);
+        byte[] body = json(state.snapshot(clock.getAsLong())).getBytes(StandardCharsets.UTF_8);
         send(exchange, 200, "application/json", body);
       }
     }

@@ -150,7 +150,8 @@ public final class DashboardFeed implements AutoCloseable {
   }
 
   private void thumbnails(List<SeenPrediction> seen) {
-    for (SeenPrediction p : seen.subList(Math.max(0, seen.size() - THUMBNAILS_PER_POLL), seen.size())) {
+    for (SeenPrediction p :
+        seen.subList(Math.max(0, seen.size() - THUMBNAILS_PER_POLL), seen.size())) {
       Integer index = indexOf.get(p.imageId());
       if (index == null) {
         continue;

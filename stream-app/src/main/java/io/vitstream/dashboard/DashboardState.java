@@ -17,7 +17,7 @@ public final class DashboardState {
   /**
    * How much is kept.
    *
-   * @param seconds points of the per-second series
+   * @param points points of the throughput and latency series, each {@link #BUCKET_MS}
    * @param latencies recent latencies behind the p50/p99 shown as text
    * @param windows accuracy windows
    * @param markers drift and model-version markers
@@ -26,16 +26,24 @@ public final class DashboardState {
    * @param reasons distinct dead-letter reasons
    */
   public record Capacity(
-      int seconds, int latencies, int windows, int markers, int thumbnails, int labels,
+      int points,
+      int latencies,
+      int windows,
+      int markers,
+      int thumbnails,
+      int labels,
       int reasons) {
-    /** Ten minutes of seconds, 10k latencies, 500 windows, 12 thumbnails. */
-    public static final Capacity DEFAULT = new Capacity(600, 10_000, 500, 200, 12, 50, 20);
+    /** Ten minutes of points, 10k latencies, 500 windows, 12 thumbnails. */
+    public static final Capacity DEFAULT = new Capacity(2400, 10_000, 500, 200, 12, 50, 20);
   }
+
+  /** The width of a series point: a quarter second, so that a short demo still draws a line. */
+  public static final long BUCKET_MS = 250;
 
   static final String OTHER_REASON = "(other reasons)";
 
   private final Capacity capacity;
-  private final SecondBuckets seconds;
+  private final TimeBuckets buckets;
   private final double[] recent;
   private final AccuracyWindows windows;
   private final ConfusionMatrix confusion;
@@ -59,7 +67,7 @@ public final class DashboardState {
 
   public DashboardState(int window, Capacity capacity) {
     this.capacity = capacity;
-    this.seconds = new SecondBuckets(capacity.seconds());
+    this.buckets = new TimeBuckets(BUCKET_MS, capacity.points());
     this.recent = new double[capacity.latencies()];
     this.windows = new AccuracyWindows(window, capacity.windows());
     this.confusion = new ConfusionMatrix(capacity.labels());
@@ -74,7 +82,7 @@ public final class DashboardState {
     }
     recent[(int) (predictions % recent.length)] = p.latencyMs();
     predictions++;
-    seconds.add(p.receivedAtMs(), p.latencyMs());
+    buckets.add(p.receivedAtMs(), p.latencyMs());
     batchSizes.merge(p.batchSize(), 1L, Long::sum);
     modelVersion = p.modelVersion();
     if (p.truth().isPresent()) {
@@ -103,14 +111,13 @@ public final class DashboardState {
     thumbnails.add(thumbnail);
   }
 
-  /** The view at {@code nowMs}: the seconds before it are complete. */
+  /** The view at {@code nowMs}: the buckets before it are complete. */
   public synchronized Snapshot snapshot(long nowMs) {
-    seconds.closeBefore(nowMs);
+    buckets.closeBefore(nowMs);
     double[] l = Arrays.copyOf(recent, (int) Math.min(predictions, recent.length));
-    Snapshot.Point last = seconds.points().last();
     var latest =
         new Snapshot.Latest(
-            last == null ? null : (double) last.count(),
+            buckets.lastSecond(),
             orNull(Percentiles.nearestRank(l, 0.50)),
             orNull(Percentiles.nearestRank(l, 0.99)),
             orNull(windows.latest()));
@@ -124,9 +131,10 @@ public final class DashboardState {
     return new Snapshot(
         nowMs,
         startMs,
+        BUCKET_MS,
         new Snapshot.Totals(predictions, labelled, correct, deadLetters, modelVersion),
         latest,
-        seconds.points().toList(),
+        buckets.points(),
         batches,
         windows.windows(),
         markers.toList(),

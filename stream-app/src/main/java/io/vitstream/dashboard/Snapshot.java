@@ -8,9 +8,10 @@ import java.util.List;
  *
  * @param nowMs when the snapshot was taken
  * @param startMs the first prediction's arrival, 0 before it
+ * @param bucketMs the width of a series point
  * @param totals counts since the start
  * @param latest the most recent second and window
- * @param series throughput and latency per second, oldest first
+ * @param series throughput and latency per bucket, oldest first
  * @param batchSizes images per batch size
  * @param windows accuracy per window of labelled predictions, oldest first (the last may be open)
  * @param markers drift and model-version events, oldest first
@@ -21,6 +22,7 @@ import java.util.List;
 public record Snapshot(
     long nowMs,
     long startMs,
+    long bucketMs,
     Totals totals,
     Latest latest,
     List<Point> series,
@@ -38,15 +40,18 @@ public record Snapshot(
   /**
    * The numbers shown as text.
    *
-   * @param throughput predictions in the last complete second
+   * @param throughput predictions in the second up to the last complete bucket
    * @param p50Ms median latency over the recent predictions
    * @param p99Ms 99th percentile over the same
    * @param accuracy the last complete window's accuracy (the open one's before any is complete)
    */
   public record Latest(Double throughput, Double p50Ms, Double p99Ms, Double accuracy) {}
 
-  /** One second: predictions read in it and their latency percentiles. */
-  public record Point(long tMs, long count, double p50Ms, double p99Ms) {}
+  /**
+   * One bucket of {@code bucketMs}: predictions read in it, as a count and a rate, and their
+   * latency percentiles.
+   */
+  public record Point(long tMs, long count, double perSecond, double p50Ms, double p99Ms) {}
 
   /** Images that ran in batches of {@code size}. */
   public record BatchCount(int size, long images) {}
@@ -60,7 +65,12 @@ public record Snapshot(
    * @param versions the model versions that served it
    */
   public record Window(
-      long endMs, long first, int count, int correct, double accuracy, boolean complete,
+      long endMs,
+      long first,
+      int count,
+      int correct,
+      double accuracy,
+      boolean complete,
       String versions) {}
 
   /**

@@ -34,7 +34,7 @@
   }
 
   /** Axes and grid for x in [0, xMax] seconds and y in [0, yMax]; returns the scales. */
-  function frame(svg, xMax, yMax, yFormat) {
+  function frame(svg, xMax, yMax, yFormat, noXLabels) {
     while (svg.firstChild) { svg.removeChild(svg.firstChild); }
     var sx = function (x) { return M.l + (W - M.l - M.r) * x / xMax; };
     var sy = function (y) { return H - M.b - (H - M.t - M.b) * y / yMax; };
@@ -43,7 +43,7 @@
       node('line', { 'class': i === 0 ? 'axis' : 'grid', x1: M.l, x2: W - M.r, y1: sy(y), y2: sy(y) }, svg);
       node('text', { x: M.l - 4, y: sy(y) + 3, 'text-anchor': 'end' }, svg, yFormat(y));
     }
-    for (var j = 0; j <= 4; j++) {
+    for (var j = 0; !noXLabels && j <= 4; j++) {
       var x = xMax * j / 4;
       node('text', { x: sx(x), y: H - 8, 'text-anchor': 'middle' }, svg, x.toFixed(xMax < 8 ? 1 : 0) + ' s');
     }
@@ -62,18 +62,28 @@
 
   function seconds(s, tMs) { return (tMs - s.startMs) / 1000; }
 
-  function xMaxOf(s) { return Math.max(1, seconds(s, s.nowMs)); }
+  /** The middle of a series point's bucket, in seconds from the start. */
+  function mid(s, p) { return seconds(s, p.tMs + s.bucketMs / 2); }
+
+  /** The last second with data: the charts keep their scale once the stream goes quiet. */
+  function xMaxOf(s) {
+    var last = s.startMs;
+    s.series.forEach(function (p) { last = Math.max(last, p.tMs + s.bucketMs); });
+    s.windows.forEach(function (w) { last = Math.max(last, w.endMs); });
+    s.markers.forEach(function (m) { last = Math.max(last, m.tMs); });
+    return Math.max(1, seconds(s, last));
+  }
 
   function throughput(s) {
-    var pts = s.series.map(function (p) { return [seconds(s, p.tMs) + 0.5, p.count]; });
+    var pts = s.series.map(function (p) { return [mid(s, p), p.perSecond]; });
     var yMax = niceMax(Math.max.apply(null, [1].concat(pts.map(function (p) { return p[1]; }))));
     var svg = $('chart-throughput');
     path(svg, frame(svg, xMaxOf(s), yMax, function (y) { return y.toFixed(0); }), pts, 'throughput');
   }
 
   function latency(s) {
-    var p50 = s.series.map(function (p) { return [seconds(s, p.tMs) + 0.5, p.p50Ms]; });
-    var p99 = s.series.map(function (p) { return [seconds(s, p.tMs) + 0.5, p.p99Ms]; });
+    var p50 = s.series.map(function (p) { return [mid(s, p), p.p50Ms]; });
+    var p99 = s.series.map(function (p) { return [mid(s, p), p.p99Ms]; });
     var yMax = niceMax(Math.max.apply(null, [1].concat(p99.map(function (p) { return p[1]; }))));
     var svg = $('chart-latency');
     var scale = frame(svg, xMaxOf(s), yMax, function (y) { return y.toFixed(0); });
@@ -116,8 +126,7 @@
     var bars = s.batchSizes;
     var yMax = niceMax(Math.max.apply(null, [1].concat(bars.map(function (b) { return b.images; }))));
     var n = Math.max(1, bars.length);
-    var scale = frame(svg, n, yMax, function (y) { return y.toFixed(0); });
-    svg.querySelectorAll('text[text-anchor="middle"]').forEach(function (t) { t.remove(); });
+    var scale = frame(svg, n, yMax, function (y) { return y.toFixed(0); }, true);
     var every = Math.ceil(n / 16);
     bars.forEach(function (b, i) {
       var x0 = scale.x(i) + 1, x1 = scale.x(i + 1) - 1;

@@ -32,8 +32,8 @@ class DashboardServerTest {
       assertThat(page.body()).contains("id=\"chart-throughput\"", "src=\"dashboard.js\"");
       assertThat(page.body()).doesNotContain("http://", "https://");
       assertThat(script.body()).contains("api/state");
-      assertThat(script.headers().firstValue("Content-Type")).hasValueSatisfying(
-          t -> assertThat(t).startsWith("text/javascript"));
+      assertThat(script.headers().firstValue("Content-Type"))
+          .hasValueSatisfying(t -> assertThat(t).startsWith("text/javascript"));
       assertThat(style.statusCode()).isEqualTo(200);
       assertThat(state.headers().firstValue("Content-Type")).hasValue("application/json");
       assertThat(state.body()).contains("\"predictions\":0");

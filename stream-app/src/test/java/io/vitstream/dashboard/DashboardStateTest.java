@@ -21,12 +21,13 @@ class DashboardStateTest {
 
   @Test
   void shouldKeepOnlyTheLastPointsMarkersAndThumbnails() {
-    // Given rings of 3 seconds, 2 markers and 2 thumbnails
+    // Given rings of 3 points, 2 markers and 2 thumbnails
     var state = new DashboardState(5, new DashboardState.Capacity(3, 4, 2, 2, 2, 10, 2));
 
-    // When 10 seconds of predictions, 5 markers and 5 thumbnails arrive
-    for (int s = 0; s < 10; s++) {
-      state.onPrediction(seen(T0 + s * 1000L, 10, BAG, "Bag"));
+    // When 10 buckets of predictions, 5 markers and 5 thumbnails arrive
+    long bucket = DashboardState.BUCKET_MS;
+    for (int i = 0; i < 10; i++) {
+      state.onPrediction(seen(T0 + i * bucket, 10, BAG, "Bag"));
     }
     for (int i = 0; i < 5; i++) {
       state.onMarker(new Snapshot.Marker(T0 + i, "promoted", i, "v" + i));
@@ -35,35 +36,47 @@ class DashboardStateTest {
     Snapshot s = state.snapshot(T0 + 20_000);
 
     // Then only the newest of each are kept, oldest first (thumbnails newest first)
-    assertThat(s.series()).extracting(Snapshot.Point::tMs)
-        .containsExactly(T0 + 7000, T0 + 8000, T0 + 9000);
+    assertThat(s.series())
+        .extracting(Snapshot.Point::tMs)
+        .containsExactly(T0 + 7 * bucket, T0 + 8 * bucket, T0 + 9 * bucket);
     assertThat(s.markers()).extracting(Snapshot.Marker::version).containsExactly(3, 4);
-    assertThat(s.thumbnails()).extracting(Snapshot.Thumbnail::imageId)
+    assertThat(s.thumbnails())
+        .extracting(Snapshot.Thumbnail::imageId)
         .containsExactly("img4", "img3");
     assertThat(s.windows()).hasSize(2);
     assertThat(s.totals().predictions()).isEqualTo(10);
   }
 
   @Test
-  void shouldComputeNearestRankPercentilesPerSecondAndOverTheRecentLatencies() {
-    // Given 100 predictions in one second with latencies 1..100 ms, then one more second later
+  void shouldComputeNearestRankPercentilesPerBucketAndTheRateOfTheLastSecond() {
+    // Given 100 predictions in the first quarter second with latencies 1..100 ms, and 50 in each
+    // of the next three
     var state = new DashboardState(10);
     for (int i = 1; i <= 100; i++) {
-      state.onPrediction(seen(T0 + i, i, BAG, null));
+      state.onPrediction(seen(T0 + i % 250, i, BAG, null));
+    }
+    Snapshot open = state.snapshot(T0 + 249);
+    for (int q = 1; q <= 3; q++) {
+      for (int i = 0; i < 50; i++) {
+        state.onPrediction(seen(T0 + q * 250L + i, 1000, BAG, null));
+      }
     }
 
     // When the second is over
-    Snapshot open = state.snapshot(T0 + 999);
     Snapshot s = state.snapshot(T0 + 1000);
 
-    // Then the point holds the count and the nearest-rank percentiles
+    // Then each bucket holds its count, rate and nearest-rank percentiles, and the text shows the
+    // predictions of the last second and the percentiles of all recent latencies
     assertThat(open.series()).isEmpty();
     assertThat(open.latest().throughput()).isNull();
-    assertThat(s.series()).containsExactly(new Snapshot.Point(T0, 100, 50, 99));
-    assertThat(s.latest().throughput()).isEqualTo(100.0);
-    assertThat(s.latest().p50Ms()).isEqualTo(50.0);
-    assertThat(s.latest().p99Ms()).isEqualTo(99.0);
+    assertThat(s.series().get(0)).isEqualTo(new Snapshot.Point(T0, 100, 400, 50, 99));
+    assertThat(s.series()).hasSize(4);
+    assertThat(s.series().get(3).perSecond()).isEqualTo(200);
+    assertThat(s.latest().throughput()).isEqualTo(250.0);
+    assertThat(s.latest().p50Ms()).isEqualTo(1000.0); // rank 125 of 250: past the 100 fast ones
+    assertThat(s.latest().p99Ms()).isEqualTo(1000.0);
     assertThat(Percentiles.nearestRank(new double[] {7}, 0.99)).isEqualTo(7);
+    assertThat(Percentiles.nearestRank(new double[] {3, 1, 2, 4}, 0.5)).isEqualTo(2);
     assertThat(Percentiles.nearestRank(new double[0], 0.5)).isNaN();
   }
 
@@ -108,7 +121,8 @@ class DashboardStateTest {
 
     // Then two windows are complete and one is filling
     assertThat(s.windows()).extracting(Snapshot.Window::accuracy).containsExactly(1.0, 0.25, 1.0);
-    assertThat(s.windows()).extracting(Snapshot.Window::complete)
+    assertThat(s.windows())
+        .extracting(Snapshot.Window::complete)
         .containsExactly(true, true, false);
     assertThat(s.windows().get(1).first()).isEqualTo(4);
     assertThat(s.windows().get(1).versions()).isEqualTo("v3");
@@ -151,13 +165,24 @@ class DashboardStateTest {
     // Then the shape is the page's: totals, latest, series, charts' lists
     assertThat(e.keySet())
         .containsExactlyInAnyOrder(
-            "nowMs", "startMs", "totals", "latest", "series", "batchSizes", "windows", "markers",
-            "confusion", "thumbnails", "deadLetters");
+            "nowMs",
+            "startMs",
+            "bucketMs",
+            "totals",
+            "latest",
+            "series",
+            "batchSizes",
+            "windows",
+            "markers",
+            "confusion",
+            "thumbnails",
+            "deadLetters");
     assertThat(e.getAsJsonObject("latest").has("p50Ms")).isFalse(); // null: not measured
     assertThat(o.getAsJsonObject("totals").get("predictions").getAsLong()).isEqualTo(1);
     assertThat(o.getAsJsonObject("latest").get("p99Ms").getAsDouble()).isEqualTo(12.0);
     var point = o.getAsJsonArray("series").get(0).getAsJsonObject();
-    assertThat(point.keySet()).containsExactlyInAnyOrder("tMs", "count", "p50Ms", "p99Ms");
+    assertThat(point.keySet())
+        .containsExactlyInAnyOrder("tMs", "count", "perSecond", "p50Ms", "p99Ms");
     assertThat(o.getAsJsonObject("confusion").getAsJsonArray("labels").get(0).getAsString())
         .isEqualTo("Shirt");
     assertThat(o.getAsJsonArray("batchSizes").get(0).getAsJsonObject().get("size").getAsInt())
