@@ -79,7 +79,7 @@ public final class DashboardFeed implements AutoCloseable {
     try {
       List<TopicPartition> all = new ArrayList<>();
       for (String topic : List.of(feed.predictions, feed.versions, feed.deadLetters)) {
-        consumerPartitions(feed.consumer, topic, all);
+        addPartitions(feed.consumer, topic, all);
       }
       feed.consumer.assign(all);
       feed.consumer.seekToBeginning(all);
@@ -91,7 +91,7 @@ public final class DashboardFeed implements AutoCloseable {
     return feed;
   }
 
-  private static void consumerPartitions(
+  private static void addPartitions(
       KafkaConsumer<String, byte[]> consumer, String topic, List<TopicPartition> into) {
     consumer.partitionsFor(topic).forEach(p -> into.add(new TopicPartition(topic, p.partition())));
   }
