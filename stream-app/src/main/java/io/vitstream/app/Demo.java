@@ -78,6 +78,20 @@ public final class Demo {
    */
   public DemoResult run(List<SourceImage> images, Duration timeout, IntConsumer progress)
       throws Exception {
+    return run(images, timeout, progress, DemoWatch.NONE);
+  }
+
+  /**
+   * Runs the demo while {@code watch} follows its topics.
+   *
+   * @param images what to publish
+   * @param timeout how long to wait for the last prediction
+   * @param progress called with the number of images published so far
+   * @param watch opened once the app runs, closed after the measurements
+   */
+  public DemoResult run(
+      List<SourceImage> images, Duration timeout, IntConsumer progress, DemoWatch watch)
+      throws Exception {
     // not under the OS temp folder, which Kafka Streams warns may be cleared under it
     Path cache = Path.of(System.getProperty("user.home"), ".cache", "vitstream");
     Files.createDirectories(cache);
@@ -104,17 +118,19 @@ public final class Demo {
           var consumer = consumer(c)) {
         service.start();
         service.awaitRunning(Duration.ofSeconds(60));
-        // Assigned, not subscribed: no group join delays the first read (and the measurement).
-        assignAll(consumer, c.inference().topics().predictions());
-        Thread reader = reader(consumer, got, images.size(), timeout);
-        long start = System.currentTimeMillis();
-        String topic = c.inference().topics().images();
-        new ImagePublisher(c.clientConfig(), topic, 0, ImagePublisher.DEFAULT_DELIVERY_TIMEOUT)
-            .publish(images, progress)
-            .requireComplete(topic);
-        published = start;
-        reader.join(timeout.toMillis() + 5_000);
-        lastArrival = got.values().stream().mapToLong(Received::receivedAtMs).max().orElse(start);
+        try (AutoCloseable watching = watch.open(c, images, images.size())) {
+          // Assigned, not subscribed: no group join delays the first read (and the measurement).
+          assignAll(consumer, c.inference().topics().predictions());
+          Thread reader = reader(consumer, got, images.size(), timeout);
+          long start = System.currentTimeMillis();
+          String topic = c.inference().topics().images();
+          new ImagePublisher(c.clientConfig(), topic, 0, ImagePublisher.DEFAULT_DELIVERY_TIMEOUT)
+              .publish(images, progress)
+              .requireComplete(topic);
+          published = start;
+          reader.join(timeout.toMillis() + 5_000);
+          lastArrival = got.values().stream().mapToLong(Received::receivedAtMs).max().orElse(start);
+        }
       }
       long deadLetters = count(c, c.inference().topics().deadLetters());
       double raw = rawForwardThroughput(model, images, c.inference().batch().maxBatchSize());

@@ -105,6 +105,7 @@ public final class DriftDemo {
   private final LabeledImages test;
   private final Supplier<LabeledImages> train;
   private final PrintWriter out;
+  private DemoWatch watch = DemoWatch.NONE;
 
   /**
    * @param config the app config (the feedback loop's keys included); brokers are replaced
@@ -124,6 +125,12 @@ public final class DriftDemo {
     this.test = test;
     this.train = train;
     this.out = out;
+  }
+
+  /** Lets {@code w} follow the topics while the images are published (the live dashboard). */
+  public DriftDemo watchedBy(DemoWatch w) {
+    this.watch = w;
+    return this;
   }
 
   /** Runs the demo. */
@@ -162,7 +169,8 @@ public final class DriftDemo {
           InferenceService inference = new InferenceService(c, slot, Optional.of(store))) {
         inference.start();
         inference.awaitRunning(Duration.ofSeconds(60));
-        try (FeedbackLoop loop = FeedbackLoop.start(c, store, first, data)) {
+        try (FeedbackLoop loop = FeedbackLoop.start(c, store, first, data);
+            AutoCloseable watching = watch.open(c, images, o.driftAfter())) {
           sentAt = watch(c, o, name, champion, images, events, seen);
           loop.throwIfFailed(); // a loop that stopped by itself fails the demo
         }

@@ -4,10 +4,12 @@ import io.vitstream.app.AppConfig;
 import io.vitstream.app.ConfigKeys;
 import io.vitstream.app.Demo;
 import io.vitstream.app.DemoResult;
+import io.vitstream.app.DemoWatch;
 import io.vitstream.app.Drift;
 import io.vitstream.app.DriftDemo;
 import io.vitstream.app.DriftPlot;
 import io.vitstream.app.DriftResult;
+import io.vitstream.dashboard.LiveDashboard;
 import io.vitstream.dataset.FashionMnist;
 import io.vitstream.dataset.Split;
 import io.vitstream.metrics.HttpEndpoint;
@@ -24,6 +26,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -97,7 +100,7 @@ final class DemoCommand implements Callable<Integer> {
   @Option(
       names = "--window",
       defaultValue = "500",
-      description = "Drift demo: predictions per accuracy window (%s)")
+      description = "Predictions per accuracy window, in the dashboard and the drift demo (%s)")
   int window;
 
   @Option(
@@ -114,15 +117,52 @@ final class DemoCommand implements Callable<Integer> {
               + " (%s)")
   int regressionSize;
 
-  @Option(names = "--no-dashboard", description = "Accepted; this version has no dashboard")
+  @Option(names = "--no-dashboard", description = "Do not serve the live dashboard")
   boolean noDashboard;
+
+  @Option(
+      names = "--keep-running",
+      description = "Keep serving the dashboard after the summary, until Ctrl-C")
+  boolean keepRunning;
+
+  @Option(
+      names = "--dashboard-port",
+      defaultValue = "0",
+      description = "Port of the dashboard on localhost; 0 picks a free one (%s)")
+  int dashboardPort;
 
   @Override
   public Integer call() throws Exception {
+    if (noDashboard && keepRunning) {
+      throw new picocli.CommandLine.ParameterException(
+          spec.commandLine(), "--keep-running keeps the dashboard up: drop --no-dashboard");
+    }
     // a demo next to a running app must not fight it for the metrics port: a free one unless set
     AppConfig config = options.load(Map.of(ConfigKeys.METRICS_PORT.name(), "0"), serving.flags());
+    if (noDashboard) {
+      return run(config, DemoWatch.NONE);
+    }
+    PrintWriter out = spec.commandLine().getOut();
+    try (LiveDashboard dashboard = LiveDashboard.start(dashboardPort, window)) {
+      out.println("dashboard: " + dashboard.url());
+      out.flush();
+      int code = run(config, dashboard.watch());
+      if (keepRunning) {
+        out.println("dashboard: still serving " + dashboard.url() + " (Ctrl-C to stop)");
+        out.flush();
+        try {
+          new CountDownLatch(1).await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+      return code;
+    }
+  }
+
+  private int run(AppConfig config, DemoWatch watch) throws Exception {
     if (drift != null) {
-      return drift(config);
+      return drift(config, watch);
     }
     ImageSource source =
         imageFiles != null ? new FileImageSource(imageFiles) : new FashionMnistSource(fashionMnist);
@@ -140,7 +180,7 @@ final class DemoCommand implements Callable<Integer> {
       var progress = new Progress(spec.commandLine().getErr(), list.size());
       r =
           new Demo(config, DefaultModel.provider(config), metrics)
-              .run(list, Duration.ofSeconds(timeoutSeconds), progress::update);
+              .run(list, Duration.ofSeconds(timeoutSeconds), progress::update, watch);
     }
     out.printf(
         Locale.ROOT,
@@ -161,7 +201,7 @@ final class DemoCommand implements Callable<Integer> {
     return r.predicted() == r.sent() ? 0 : 1;
   }
 
-  private int drift(AppConfig config) throws Exception {
+  private int drift(AppConfig config, DemoWatch watch) throws Exception {
     Drift kind;
     try {
       kind = Drift.fromName(drift);
@@ -190,6 +230,7 @@ final class DemoCommand implements Callable<Integer> {
                 test,
                 () -> FashionMnist.load(fashionMnist, Split.TRAIN),
                 out)
+            .watchedBy(watch)
             .run(options);
     out.println(r.summaryLine());
     Path file = plot != null ? plot : Path.of(DriftPlot.defaultFileName(options));

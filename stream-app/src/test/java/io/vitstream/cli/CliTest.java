@@ -96,6 +96,17 @@ class CliTest {
   }
 
   @Test
+  void shouldRefuseToKeepRunningADemoWithoutItsDashboard() {
+    // Given / When
+    Run run = run("demo", "--no-dashboard", "--keep-running");
+
+    // Then nothing starts, and the error says why
+    assertThat(run.exitCode()).isNotZero();
+    assertThat(run.out()).doesNotContain("dashboard: http");
+    assertThat(run.err()).contains("--keep-running keeps the dashboard up: drop --no-dashboard");
+  }
+
+  @Test
   void shouldReportAMissingCheckpointFolderInOneLineWithoutAStackTrace(@TempDir Path tmp) {
     // Given a folder that does not exist
     Path missing = tmp.resolve("no-such-checkpoint");
