@@ -169,8 +169,8 @@ public final class ConfigKeys {
           INT,
           "9464",
           between(0, 65535),
-          "Port of the Prometheus endpoint `/metrics` of `run` and `demo`; 0 = a free port (the demo's"
-              + " default unless set)");
+          "Port of the HTTP endpoint of `run` and `demo`: Prometheus `/metrics`, and the demo's"
+              + " dashboard at `/`; 0 = a free port (the demo's default unless set)");
   public static final ConfigKey MODEL_CHECKPOINT =
       new ConfigKey(
           "model.checkpoint",

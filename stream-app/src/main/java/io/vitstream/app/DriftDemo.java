@@ -9,6 +9,7 @@ import io.vitstream.inference.ModelSlot;
 import io.vitstream.inference.ServingModel;
 import io.vitstream.inference.StoreModelProvider;
 import io.vitstream.kafka.EmbeddedKafka;
+import io.vitstream.metrics.Metrics;
 import io.vitstream.publish.FashionMnistSource;
 import io.vitstream.publish.ImagePublisher;
 import io.vitstream.publish.SourceImage;
@@ -106,6 +107,7 @@ public final class DriftDemo {
   private final Supplier<LabeledImages> train;
   private final PrintWriter out;
   private DemoWatch watch = DemoWatch.NONE;
+  private Metrics metrics = Metrics.noop();
 
   /**
    * @param config the app config (the feedback loop's keys included); brokers are replaced
@@ -130,6 +132,12 @@ public final class DriftDemo {
   /** Lets {@code w} follow the topics while the images are published (the live dashboard). */
   public DriftDemo watchedBy(DemoWatch w) {
     this.watch = w;
+    return this;
+  }
+
+  /** Records the services' meters in {@code m} (the demo's {@code /metrics}). */
+  public DriftDemo measuredBy(Metrics m) {
+    this.metrics = m;
     return this;
   }
 
@@ -166,10 +174,11 @@ public final class DriftDemo {
       List<DriftSummary.Seen> seen = new ArrayList<>();
       List<Long> sentAt;
       try (ModelSlot<ServingModel> slot = new ModelSlot<>(first);
-          InferenceService inference = new InferenceService(c, slot, Optional.of(store))) {
+          InferenceService inference =
+              new InferenceService(c, slot, Optional.of(store), Optional.empty(), metrics)) {
         inference.start();
         inference.awaitRunning(Duration.ofSeconds(60));
-        try (FeedbackLoop loop = FeedbackLoop.start(c, store, first, data);
+        try (FeedbackLoop loop = FeedbackLoop.start(c, store, first, data, metrics);
             AutoCloseable watching = watch.open(c, images, o.driftAfter())) {
           sentAt = watch(c, o, name, champion, images, events, seen);
           loop.throwIfFailed(); // a loop that stopped by itself fails the demo

@@ -125,12 +125,6 @@ final class DemoCommand implements Callable<Integer> {
       description = "Keep serving the dashboard after the summary, until Ctrl-C")
   boolean keepRunning;
 
-  @Option(
-      names = "--dashboard-port",
-      defaultValue = "0",
-      description = "Port of the dashboard on localhost; 0 picks a free one (%s)")
-  int dashboardPort;
-
   @Override
   public Integer call() throws Exception {
     if (noDashboard && keepRunning) {
@@ -139,16 +133,22 @@ final class DemoCommand implements Callable<Integer> {
     }
     // a demo next to a running app must not fight it for the metrics port: a free one unless set
     AppConfig config = options.load(Map.of(ConfigKeys.METRICS_PORT.name(), "0"), serving.flags());
-    if (noDashboard) {
-      return run(config, DemoWatch.NONE);
-    }
     PrintWriter out = spec.commandLine().getOut();
-    try (LiveDashboard dashboard = LiveDashboard.start(dashboardPort, window)) {
-      out.println("dashboard: " + dashboard.url());
+    // one port: /metrics, and the dashboard at / unless turned off
+    try (Metrics metrics = Metrics.prometheus();
+        HttpEndpoint http = HttpEndpoint.start(config.metricsPort())) {
+      http.handle(MetricsHandler.PATH, new MetricsHandler(metrics));
+      DemoWatch watch = DemoWatch.NONE;
+      if (!noDashboard) {
+        LiveDashboard dashboard = LiveDashboard.serve(http, window);
+        watch = dashboard.watch();
+        out.println("dashboard: " + dashboard.url());
+      }
+      out.println("metrics: " + http.url(MetricsHandler.PATH));
       out.flush();
-      int code = run(config, dashboard.watch());
+      int code = drift != null ? drift(config, metrics, watch) : run(config, metrics, watch);
       if (keepRunning) {
-        out.println("dashboard: still serving " + dashboard.url() + " (Ctrl-C to stop)");
+        out.println("dashboard: still serving " + http.url("/") + " (Ctrl-C to stop)");
         out.flush();
         try {
           new CountDownLatch(1).await();
@@ -160,28 +160,18 @@ final class DemoCommand implements Callable<Integer> {
     }
   }
 
-  private int run(AppConfig config, DemoWatch watch) throws Exception {
-    if (drift != null) {
-      return drift(config, watch);
-    }
+  private int run(AppConfig config, Metrics metrics, DemoWatch watch) throws Exception {
     ImageSource source =
         imageFiles != null ? new FileImageSource(imageFiles) : new FashionMnistSource(fashionMnist);
     List<SourceImage> list = source.read(images);
     PrintWriter out = spec.commandLine().getOut();
-    DemoResult r;
-    try (Metrics metrics = Metrics.prometheus();
-        HttpEndpoint http = HttpEndpoint.start(config.metricsPort())) {
-      http.handle(MetricsHandler.PATH, new MetricsHandler(metrics));
-      out.printf(
-          "demo: starting an embedded broker and the app, then publishing %d images; metrics at"
-              + " %s%n",
-          list.size(), http.url(MetricsHandler.PATH));
-      out.flush();
-      var progress = new Progress(spec.commandLine().getErr(), list.size());
-      r =
-          new Demo(config, DefaultModel.provider(config), metrics)
-              .run(list, Duration.ofSeconds(timeoutSeconds), progress::update, watch);
-    }
+    out.printf(
+        "demo: starting an embedded broker and the app, then publishing %d images%n", list.size());
+    out.flush();
+    var progress = new Progress(spec.commandLine().getErr(), list.size());
+    DemoResult r =
+        new Demo(config, DefaultModel.provider(config), metrics)
+            .run(list, Duration.ofSeconds(timeoutSeconds), progress::update, watch);
     out.printf(
         Locale.ROOT,
         "broker startup %.1f s; batch sizes (size=images) %s%n",
@@ -201,7 +191,7 @@ final class DemoCommand implements Callable<Integer> {
     return r.predicted() == r.sent() ? 0 : 1;
   }
 
-  private int drift(AppConfig config, DemoWatch watch) throws Exception {
+  private int drift(AppConfig config, Metrics metrics, DemoWatch watch) throws Exception {
     Drift kind;
     try {
       kind = Drift.fromName(drift);
@@ -231,6 +221,7 @@ final class DemoCommand implements Callable<Integer> {
                 () -> FashionMnist.load(fashionMnist, Split.TRAIN),
                 out)
             .watchedBy(watch)
+            .measuredBy(metrics)
             .run(options);
     out.println(r.summaryLine());
     Path file = plot != null ? plot : Path.of(DriftPlot.defaultFileName(options));

@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
       RunCommand.class,
       PublishCommand.class,
       ConsumeCommand.class,
+      StatusCommand.class,
       DemoCommand.class,
       TrainCommand.class,
       EvaluateCommand.class,

@@ -3,7 +3,7 @@ package io.vitstream.dashboard;
 import com.google.gson.Gson;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
-import com.sun.net.httpserver.HttpServer;
+import io.vitstream.metrics.HttpEndpoint;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -14,9 +14,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 
 /**
- * The dashboard's HTTP handlers, to mount on any JDK {@link HttpServer}: the page at {@code /} with
- * its script and style from the class path, and {@code /api/state}, the state as JSON (the page
- * polls it every second).
+ * The dashboard's HTTP handlers, mounted on the app's {@link HttpEndpoint} next to {@code
+ * /metrics}: the page at {@code /} with its script and style from the class path, and {@code
+ * /api/state}, the state as JSON (the page polls it every second).
  */
 public final class Dashboard {
   static final Map<String, String> FILES =
@@ -30,14 +30,15 @@ public final class Dashboard {
   private Dashboard() {}
 
   /**
-   * Registers the contexts {@code /} and {@code /api/state} on {@code server}; more specific
-   * contexts, such as {@code /metrics}, keep their own handlers.
+   * Serves {@code /} and {@code /api/state} on {@code endpoint}; more specific paths, such as
+   * {@code /metrics}, keep their own handlers.
    *
    * @param state what to show; may not be null
    */
-  public static void register(HttpServer server, DashboardState state) {
-    server.createContext("/", new StaticFiles());
-    server.createContext("/api/state", new StateJson(state, System::currentTimeMillis));
+  public static void register(HttpEndpoint endpoint, DashboardState state) {
+    endpoint
+        .handle("/", new StaticFiles())
+        .handle("/api/state", new StateJson(state, System::currentTimeMillis));
   }
 
   /** The page, its script and style. */

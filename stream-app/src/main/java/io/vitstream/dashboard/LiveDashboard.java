@@ -1,41 +1,39 @@
 package io.vitstream.dashboard;
 
 import io.vitstream.app.DemoWatch;
-import java.io.IOException;
-import java.net.URI;
+import io.vitstream.metrics.HttpEndpoint;
 
-/** The demo's dashboard: the state, its own HTTP server, and the feed each demo run opens. */
-public final class LiveDashboard implements AutoCloseable {
+/**
+ * The demo's dashboard: its state, served at {@code /} of the app's HTTP endpoint (the one of
+ * {@code /metrics}), and the feed each demo run opens.
+ */
+public final class LiveDashboard {
   private final DashboardState state;
-  private final DashboardServer server;
+  private final HttpEndpoint endpoint;
 
-  private LiveDashboard(DashboardState state, DashboardServer server) {
+  private LiveDashboard(DashboardState state, HttpEndpoint endpoint) {
     this.state = state;
-    this.server = server;
+    this.endpoint = endpoint;
   }
 
   /**
-   * Serves an empty dashboard.
+   * Serves an empty dashboard on {@code endpoint}, which stays the caller's to close.
    *
-   * @param port 0 for a free one
    * @param window labelled predictions per accuracy window
    */
-  public static LiveDashboard start(int port, int window) throws IOException {
+  public static LiveDashboard serve(HttpEndpoint endpoint, int window) {
     DashboardState state = new DashboardState(window);
-    return new LiveDashboard(state, DashboardServer.start(port, state));
+    Dashboard.register(endpoint, state);
+    return new LiveDashboard(state, endpoint);
   }
 
-  public URI url() {
-    return server.url();
+  /** {@code http://localhost:PORT/}. */
+  public String url() {
+    return endpoint.url("/");
   }
 
   /** Feeds this dashboard from the demo's topics while the demo runs. */
   public DemoWatch watch() {
     return (c, images, driftAt) -> DashboardFeed.start(c, state, images, driftAt);
-  }
-
-  @Override
-  public void close() {
-    server.close();
   }
 }

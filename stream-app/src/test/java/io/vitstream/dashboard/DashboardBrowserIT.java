@@ -7,10 +7,13 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import io.vitstream.cli.Main;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
@@ -19,7 +22,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
-import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
@@ -36,6 +38,8 @@ class DashboardBrowserIT {
       Path.of("/usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz");
   private static final Path SCREENSHOT = Path.of("target", "dashboard.png");
   private static final Pattern URL = Pattern.compile("dashboard: (http://localhost:\\d+/)");
+  private static final Pattern METRICS_URL =
+      Pattern.compile("metrics: (http://localhost:\\d+/metrics)");
   private static final Pattern ACCURACY =
       Pattern.compile("summary: predicted=300/300 accuracy=(\\S+)");
   private static final int IMAGES = 300;
@@ -105,13 +109,9 @@ class DashboardBrowserIT {
       assertThat(Double.parseDouble(text(page, "accuracy"))).isBetween(0.0, 1.0);
       assertThat(text(page, "model-version")).isEqualTo("v1");
       assertThat(text(page, "dead-letter-count")).isEqualTo("0");
-      List<WebElement> cells = page.findElements(By.cssSelector("#confusion td.cell"));
-      long sum =
-          cells.stream().mapToLong(c -> Long.parseLong(c.getDomAttribute("data-count"))).sum();
-      long diagonal =
-          page.findElements(By.cssSelector("#confusion td.diag")).stream()
-              .mapToLong(c -> Long.parseLong(c.getDomAttribute("data-count")))
-              .sum();
+      // the page redraws the matrix every second: read both sums in one script, not cell by cell
+      long sum = countSum(page, "#confusion td.cell");
+      long diagonal = countSum(page, "#confusion td.diag");
       assertThat(sum).isEqualTo(IMAGES);
       assertThat(String.format(java.util.Locale.ROOT, "%.4f", (double) diagonal / sum))
           .isEqualTo(summary);
@@ -124,6 +124,17 @@ class DashboardBrowserIT {
       Files.createDirectories(SCREENSHOT.getParent());
       Files.write(SCREENSHOT, page.getScreenshotAs(OutputType.BYTES));
       assertThat(out.toString()).contains("dashboard: still serving " + url);
+      // and the same port serves the run's Prometheus metrics
+      assertThat(match(METRICS_URL, out)).hasValue(url + "metrics");
+      HttpResponse<String> metrics =
+          HttpClient.newHttpClient()
+              .send(
+                  HttpRequest.newBuilder(URI.create(url + "metrics")).build(),
+                  HttpResponse.BodyHandlers.ofString());
+      assertThat(metrics.statusCode()).isEqualTo(200);
+      assertThat(metrics.body())
+          .containsPattern(
+              "(?m)^vitstream_predictions_out_total(\\{[^}]*\\})? " + IMAGES + "(\\.0)?$");
     } finally {
       if (browser != null) {
         browser.quit();
@@ -155,6 +166,16 @@ class DashboardBrowserIT {
         "--disable-dev-shm-usage",
         "--window-size=1400,1200");
     return new ChromeDriver(service, options);
+  }
+
+  /** The sum of the data-count attributes of the elements {@code selector} matches, at once. */
+  private static long countSum(ChromeDriver page, String selector) {
+    Object sum =
+        page.executeScript(
+            "return Array.from(document.querySelectorAll(arguments[0]))"
+                + ".reduce((s, c) => s + Number(c.getAttribute('data-count')), 0);",
+            selector);
+    return ((Number) sum).longValue();
   }
 
   private static String text(ChromeDriver page, String id) {
