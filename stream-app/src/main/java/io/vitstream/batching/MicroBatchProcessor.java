@@ -21,9 +21,10 @@ import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * Buffers records in a changelogged store and hands them to a {@link BatchHandler} in batches: when
- * {@code maxBatchSize} are buffered, or on a wall-clock punctuation once the oldest has waited
- * {@code maxDelay}. Each result is forwarded with its input's key, timestamp and headers, then the
- * input is deleted from the buffer.
+ * {@code maxBatchSize} are buffered, or once the oldest has waited {@code maxDelay}: checked at
+ * every record and on a wall-clock punctuation every {@code tick}, so that under load a batch does
+ * not wait for the next tick. Each result is forwarded with its input's key, timestamp and headers,
+ * then the input is deleted from the buffer.
  *
  * <p>With {@code maxInFlight > 0} and an executor, the handler runs off the stream thread: a full
  * batch is handed over and the stream thread goes on polling, decoding and buffering the next one.
@@ -109,12 +110,21 @@ final class MicroBatchProcessor<K, V, R> implements Processor<K, V, K, R> {
     while (pending >= policy.maxBatchSize()) {
       flushOne(now);
     }
+    // under load a record comes before the next tick: an overdue batch need not wait for it
+    flushOverdue(now);
   }
 
   private void onTick(long now) {
     forwardFinished();
-    // an overdue batch waits for a free slot instead of blocking the stream thread: it keeps
-    // filling meanwhile, as a dynamic batcher fills while the model is busy
+    flushOverdue(now);
+  }
+
+  /**
+   * Flushes while the oldest pending record waited {@code maxDelay}. An overdue batch waits for a
+   * free slot instead of blocking the stream thread: it keeps filling meanwhile, as a dynamic
+   * batcher fills while the model is busy.
+   */
+  private void flushOverdue(long now) {
     while (pending > 0 && now - oldestPendingMs >= policy.maxDelay().toMillis() && hasFreeSlot()) {
       flushOne(now);
     }
