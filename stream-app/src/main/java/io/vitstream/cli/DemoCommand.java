@@ -179,7 +179,7 @@ final class DemoCommand implements Callable<Integer> {
       out.flush();
       var progress = new Progress(spec.commandLine().getErr(), list.size());
       r =
-          new Demo(config, DefaultModel.provider(config), metrics)
+          new Demo(config, config.model().provider(CliPaths.openDefaultStore()), metrics)
               .run(list, Duration.ofSeconds(timeoutSeconds), progress::update, watch);
     }
     out.printf(
