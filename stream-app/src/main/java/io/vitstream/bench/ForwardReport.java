@@ -14,12 +14,14 @@ import org.knowm.xchart.XYChart;
  * What {@code vitstream bench forward} measured, for its JSON file and its chart of throughput
  * against batch size, one line per thread count.
  *
- * @param model the model's name and geometry
+ * @param model the model's name ({@code tiny}, a variant, or {@code custom})
+ * @param geometry the model's geometry
  * @param device where it ran
  * @param precision fp32 or fp16
  * @param cells one per (threads, batch), in the order measured
  */
-public record ForwardReport(String model, String device, String precision, List<Cell> cells) {
+public record ForwardReport(
+    String model, String geometry, String device, String precision, List<Cell> cells) {
   static final int WIDTH = 800;
   static final int HEIGHT = 480;
 
@@ -61,7 +63,7 @@ public record ForwardReport(String model, String device, String precision, List<
         json.resolveSibling(json.getFileName().toString().replaceFirst("(\\.json)?$", ".png"));
     XYChart chart =
         Charts.lines(
-            "Forward throughput against batch size: " + model + ", " + precision + " on " + device,
+            "Forward throughput: " + model + ", " + precision + " on " + device,
             "batch size",
             "img/s",
             WIDTH,

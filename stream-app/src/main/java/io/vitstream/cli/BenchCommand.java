@@ -251,8 +251,9 @@ final class BenchCommand implements Callable<Integer> {
                     t.best / 1e6,
                     t.imagesPerSecond(c.batch()))));
     return new ForwardReport(
-        model.name() + ": " + config.summary(),
-        target.toString(),
+        model.name(),
+        config.summary(),
+        target.getDeviceType(),
         dtype.name().toLowerCase(Locale.ROOT),
         rows);
   }
