@@ -3,16 +3,19 @@ package io.vitstream.app;
 import ai.djl.Device;
 import io.vitstream.inference.CheckpointModelProvider;
 import io.vitstream.inference.ModelProvider;
+import io.vitstream.inference.StoreModelProvider;
+import io.vitstream.store.ModelStore;
 import io.vitstream.vit.Precision;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * Which model to serve and where.
  *
- * @param checkpoint a checkpoint folder, or empty for the default model the caller supplies
+ * @param checkpoint a checkpoint folder, or empty for the model store's {@code name}
  * @param name reported in predictions
  * @param version reported in predictions
  * @param device {@code cpu} or {@code gpu}
@@ -44,15 +47,22 @@ public record ModelSettings(
   }
 
   /**
-   * The provider of the configured checkpoint, or {@code fallback} when none is configured.
-   *
-   * @param fallback the default model (e.g. the model store's), used without a checkpoint
+   * The provider of the configured checkpoint or, when none is configured, of {@code name} in
+   * {@code store} at {@code version} (0: the promoted version), its weights checked against the
+   * manifest's sha256 before the model is built.
    */
-  public ModelProvider provider(ModelProvider fallback) {
+  public ModelProvider provider(ModelStore store) {
     return checkpoint
         .<ModelProvider>map(
             dir ->
                 new CheckpointModelProvider(dir, name, version, djlDevice(), precision, mean, std))
-        .orElse(fallback);
+        .orElseGet(
+            () ->
+                new StoreModelProvider(
+                    store,
+                    name,
+                    version == 0 ? OptionalInt.empty() : OptionalInt.of(version),
+                    djlDevice(),
+                    precision));
   }
 }

@@ -1,10 +1,11 @@
 package io.vitstream.bench;
 
-import io.vitstream.chart.LineChart;
+import io.vitstream.chart.Charts;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import org.knowm.xchart.XYChart;
 
 /**
  * The pipeline's capacity against batch size and against {@code max.batch.delay.ms}, and its
@@ -18,28 +19,48 @@ import java.util.List;
 public record Sweep(
     List<double[]> byBatchSize, List<double[]> byDelay, List<LatencyPoint> byLoad, double goalMs) {
 
-  /** Writes the two charts, {@code <prefix>-throughput.png} and {@code <prefix>-latency.png}. */
+  static final int WIDTH = 800;
+  static final int HEIGHT = 480;
+
+  /**
+   * Writes the three charts: {@code <prefix>-throughput.png}, {@code <prefix>-latency.png} and
+   * {@code <prefix>-delay.png}.
+   */
   public void writeCharts(Path dir, String prefix) throws IOException {
-    new LineChart("Pipeline capacity (backlog, steady state)", "batch size", "img/s")
-        .add("by max.batch.size", byBatchSize, false)
-        .write(dir.resolve(prefix + "-throughput.png"));
-    List<double[]> p50 = new ArrayList<>();
-    List<double[]> p99 = new ArrayList<>();
-    for (LatencyPoint l : byLoad) {
-      p50.add(new double[] {l.offered(), l.p50Ms()});
-      p99.add(new double[] {l.offered(), l.p99Ms()});
-    }
-    double maxLoad = byLoad.stream().mapToDouble(LatencyPoint::offered).max().orElse(1);
-    new LineChart("Latency against offered load", "offered img/s", "ms (event to read_committed)")
-        .add("p50", p50, false)
-        .add("p99", p99, false)
-        .add(
-            "goal: delay + 2 x forward",
-            List.of(new double[] {0, goalMs}, new double[] {maxLoad, goalMs}),
-            true)
-        .write(dir.resolve(prefix + "-latency.png"));
-    new LineChart("Pipeline capacity against max.batch.delay.ms", "max.batch.delay.ms", "img/s")
-        .add("by delay", byDelay, false)
-        .write(dir.resolve(prefix + "-delay.png"));
+    XYChart capacity =
+        Charts.lines(
+            "Pipeline capacity (backlog, steady state)", "batch size", "img/s", WIDTH, HEIGHT);
+    capacity.addSeries("by max.batch.size", xs(byBatchSize), ys(byBatchSize));
+    Charts.write(capacity, dir.resolve(prefix + "-throughput.png"));
+    XYChart latency =
+        Charts.lines(
+            "Latency against offered load",
+            "offered img/s",
+            "ms (event to read_committed)",
+            WIDTH,
+            HEIGHT);
+    double[] offered = byLoad.stream().mapToDouble(LatencyPoint::offered).toArray();
+    latency.addSeries("p50", offered, byLoad.stream().mapToDouble(LatencyPoint::p50Ms).toArray());
+    latency.addSeries("p99", offered, byLoad.stream().mapToDouble(LatencyPoint::p99Ms).toArray());
+    double maxLoad = Arrays.stream(offered).max().orElse(1);
+    Charts.reference(latency, "goal: delay + 2 x forward", 0, maxLoad, goalMs);
+    Charts.write(latency, dir.resolve(prefix + "-latency.png"));
+    XYChart delay =
+        Charts.lines(
+            "Pipeline capacity against max.batch.delay.ms",
+            "max.batch.delay.ms",
+            "img/s",
+            WIDTH,
+            HEIGHT);
+    delay.addSeries("by delay", xs(byDelay), ys(byDelay));
+    Charts.write(delay, dir.resolve(prefix + "-delay.png"));
+  }
+
+  private static double[] xs(List<double[]> points) {
+    return points.stream().mapToDouble(p -> p[0]).toArray();
+  }
+
+  private static double[] ys(List<double[]> points) {
+    return points.stream().mapToDouble(p -> p[1]).toArray();
   }
 }

@@ -4,13 +4,16 @@ import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import io.vitstream.bench.ForwardReport;
 import io.vitstream.runtime.Djl;
 import io.vitstream.vit.ActivationSink;
 import io.vitstream.vit.Precision;
 import io.vitstream.vit.ViTConfig;
 import io.vitstream.vit.ViTVariants;
 import io.vitstream.vit.VitModel;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -68,6 +71,13 @@ final class BenchCommand implements Callable<Integer> {
 
   @Option(names = "--warmup", defaultValue = "2", description = "warm-up passes per cell (2)")
   int warmup;
+
+  @Option(
+      names = "--json",
+      description =
+          "also write the figures to this JSON file, and img/s against batch size to a PNG"
+              + " of the same name beside it")
+  Path json;
 
   /** Which model to time: a named variant, the tiny one, or an explicit geometry. */
   static final class ModelChoice {
@@ -161,7 +171,7 @@ final class BenchCommand implements Callable<Integer> {
   }
 
   @Override
-  public Integer call() {
+  public Integer call() throws IOException {
     checkOptions();
     Device target = device();
     Precision dtype = precision(target);
@@ -188,6 +198,10 @@ final class BenchCommand implements Callable<Integer> {
       }
       measure(vit, cells, err);
       printTable(out, cells);
+      if (json != null) {
+        Path png = report(config, target, dtype, cells).write(json);
+        out.printf(Locale.ROOT, "wrote %s and %s%n", json, png);
+      }
       out.printf(Locale.ROOT, "load average after: %s%n", LoadAverage.read());
     } finally {
       Djl.setIntraOpThreads(originalThreads);
@@ -221,6 +235,27 @@ final class BenchCommand implements Callable<Integer> {
       err.printf(Locale.ROOT, "round %d/%d done%n", round, rounds);
       err.flush();
     }
+  }
+
+  private ForwardReport report(
+      ViTConfig config, Device target, Precision dtype, Map<Cell, Timing> cells) {
+    List<ForwardReport.Cell> rows = new ArrayList<>();
+    cells.forEach(
+        (c, t) ->
+            rows.add(
+                new ForwardReport.Cell(
+                    c.threads(),
+                    c.batch(),
+                    t.passes,
+                    t.msPerBatch(),
+                    t.best / 1e6,
+                    t.imagesPerSecond(c.batch()))));
+    return new ForwardReport(
+        model.name(),
+        config.summary(),
+        target.getDeviceType(),
+        dtype.name().toLowerCase(Locale.ROOT),
+        rows);
   }
 
   private void checkOptions() {

@@ -89,7 +89,7 @@ final class BenchPipelineCommand implements Callable<Integer> {
     Path state = Files.createTempDirectory("vitstream-bench-state-");
     String run = Long.toString(System.currentTimeMillis(), 36);
     try (EmbeddedKafka kafka = broker.equals("embedded") ? EmbeddedKafka.onFreePort() : null;
-        ServingModel model = DefaultModel.provider(base).load()) {
+        ServingModel model = base.model().provider(CliPaths.openDefaultStore()).load()) {
       String servers = kafka == null ? base.bootstrapServers() : kafka.start().bootstrapServers();
       var bench =
           new PipelineBench(

@@ -1,22 +1,13 @@
 package io.vitstream.cli;
 
 import ai.djl.Device;
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
-import io.vitstream.image.BadImageException;
-import io.vitstream.image.ImageDecoder;
-import io.vitstream.image.ImagePreprocessor;
-import io.vitstream.inference.TopK;
+import io.vitstream.inference.FileClassifier;
+import io.vitstream.inference.ServingModel;
+import io.vitstream.inference.StoreModelProvider;
 import io.vitstream.runtime.Djl;
-import io.vitstream.store.LoadedModel;
-import io.vitstream.store.ModelManifest;
-import io.vitstream.vit.ActivationSink;
 import io.vitstream.vit.Precision;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -53,38 +44,25 @@ final class ClassifyCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--top-k must be >= 1, got " + topK);
     }
     ModelRef ref = ModelRef.parse(model);
-    ImageDecoder decoder = ImageDecoder.withDefaultLimits();
     PrintWriter out = spec.commandLine().getOut();
     Djl.ensureConfigured();
-    try (LoadedModel loaded =
-        store.open().load(ref.name(), ref.version(), Device.cpu(), Precision.FP32)) {
-      ModelManifest m = loaded.manifest();
-      ImagePreprocessor preprocessor = new ImagePreprocessor(m.preprocessing());
-      int size = m.preprocessing().size();
-      for (Path image : images) {
-        float[] input = new float[preprocessor.inputLength()];
-        preprocessor.write(decoder.decode(read(image)), input, 0);
-        try (NDManager batch = loaded.model().newBatchManager()) {
-          NDArray x = batch.create(input, new Shape(1, m.preprocessing().channels(), size, size));
-          float[] probs = loaded.model().forward(x, ActivationSink.NONE).softmax(-1).toFloatArray();
-          out.println(
-              image
-                  + ": "
-                  + TopK.of(probs, m.labels(), topK).stream()
-                      .map(t -> String.format(Locale.ROOT, "%s %.4f", t.label(), t.score()))
-                      .collect(Collectors.joining(", ")));
-        }
-      }
+    var provider =
+        new StoreModelProvider(
+            store.open(), ref.name(), ref.version(), Device.cpu(), Precision.FP32);
+    try (ServingModel serving = provider.load()) {
+      new FileClassifier(serving, topK)
+          .classify(
+              images,
+              (image, top) ->
+                  out.println(
+                      image
+                          + ": "
+                          + top.stream()
+                              .map(t -> String.format(Locale.ROOT, "%s %.4f", t.label(), t.score()))
+                              .collect(Collectors.joining(", "))));
+    } finally {
+      out.flush();
     }
-    out.flush();
     return 0;
-  }
-
-  private static byte[] read(Path image) throws IOException {
-    try {
-      return Files.readAllBytes(image);
-    } catch (NoSuchFileException e) {
-      throw new BadImageException("no such file: " + image);
-    }
   }
 }

@@ -1,5 +1,6 @@
 package io.vitstream.cli;
 
+import io.vitstream.store.ModelStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -19,6 +20,11 @@ final class CliPaths {
   /** The default model store. */
   static Path defaultStore() {
     return home().resolve("model-store");
+  }
+
+  /** The default model store, opened. */
+  static ModelStore openDefaultStore() {
+    return ModelStore.open(defaultStore());
   }
 
   /** Deletes a training checkpoint folder (its two files), for a fresh run. */

@@ -170,7 +170,7 @@ final class DemoCommand implements Callable<Integer> {
     out.flush();
     var progress = new Progress(spec.commandLine().getErr(), list.size());
     DemoResult r =
-        new Demo(config, DefaultModel.provider(config), metrics)
+        new Demo(config, config.model().provider(CliPaths.openDefaultStore()), metrics)
             .run(list, Duration.ofSeconds(timeoutSeconds), progress::update, watch);
     out.printf(
         Locale.ROOT,

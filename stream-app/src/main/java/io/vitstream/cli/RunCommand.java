@@ -56,7 +56,8 @@ final class RunCommand implements Callable<Integer> {
             : Optional.empty();
     try (Metrics metrics = Metrics.prometheus();
         HttpEndpoint http = HttpEndpoint.start(config.metricsPort());
-        ModelSlot<ServingModel> slot = new ModelSlot<>(DefaultModel.provider(config).load());
+        ModelSlot<ServingModel> slot =
+            new ModelSlot<>(config.model().provider(CliPaths.openDefaultStore()).load());
         InferenceService service =
             new InferenceService(config, slot, store, Optional.empty(), metrics);
         FeedbackLoop loop = FeedbackLoop.forRun(config, store, slot.peek(), metrics)) {

@@ -1,35 +1,16 @@
 package io.vitstream.cli;
 
-import ai.djl.Device;
 import io.vitstream.dataset.FashionMnist;
-import io.vitstream.dataset.LabeledImages;
-import io.vitstream.dataset.Split;
-import io.vitstream.evaluation.Evaluation;
-import io.vitstream.image.Preprocessing;
-import io.vitstream.runtime.Djl;
-import io.vitstream.store.ModelCandidate;
-import io.vitstream.store.ModelManifest;
 import io.vitstream.store.ModelNames;
 import io.vitstream.store.ModelStore;
-import io.vitstream.training.ConvTeacher;
 import io.vitstream.training.Distillation;
-import io.vitstream.training.EpochResult;
-import io.vitstream.training.TeacherTrainer;
-import io.vitstream.training.TrainingCheckpoint;
 import io.vitstream.training.TrainingConfig;
-import io.vitstream.training.TrainingResult;
-import io.vitstream.training.VitTrainer;
-import io.vitstream.vit.Precision;
+import io.vitstream.training.TrainingRun;
 import io.vitstream.vit.ViTConfig;
 import io.vitstream.vit.ViTVariants;
-import io.vitstream.vit.VitModel;
-import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Locale;
-import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -159,134 +140,34 @@ final class TrainCommand implements Callable<Integer> {
     ViTConfig vit = geometry();
     TrainingConfig config = trainingConfig();
     ModelStore modelStore = store.open();
-    LabeledImages train = FashionMnist.load(dataDir, Split.TRAIN);
-    LabeledImages test = FashionMnist.load(dataDir, Split.TEST);
-    if (trainLimit != null) {
-      train = train.limit(trainLimit);
-    }
-    if (config.batchSize() > train.count()) {
+    Path dir =
+        checkpointDir != null ? checkpointDir : CliPaths.home().resolve("checkpoints/" + outModel);
+    String command =
+        "vitstream " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
+    var settings =
+        new TrainingRun.Settings(
+            outModel, vit, config, teacherEpochs, distill, threads, dir, resume, command);
+    TrainingRun run =
+        TrainingRun.load(
+            settings,
+            dataDir,
+            trainLimit == null ? OptionalInt.empty() : OptionalInt.of(trainLimit));
+    if (config.batchSize() > run.trainImages()) {
       throw new ParameterException(
           spec.commandLine(),
           "--batch-size "
               + batchSize
               + " is larger than the "
-              + train.count()
+              + run.trainImages()
               + " training images");
     }
-    Preprocessing preprocessing = Preprocessing.fashionMnist();
-    Djl.setIntraOpThreads(threads);
-    Djl.setSeed(seed);
-    PrintWriter out = spec.commandLine().getOut();
-    Path dir =
-        checkpointDir != null ? checkpointDir : CliPaths.home().resolve("checkpoints/" + outModel);
-    TrainingCheckpoint checkpoint = new TrainingCheckpoint(dir);
-    if (!resume) {
-      CliPaths.deleteCheckpoint(dir);
-    }
-    String command =
-        "vitstream " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
-    List<String> commands = CommandLog.append(dir, command);
-    try (VitModel model = VitModel.create(vit, Device.cpu(), Precision.FP32);
-        ConvTeacher teacher =
-            teacherEpochs == 0
-                ? null
-                : ConvTeacher.create(Device.cpu(), 1, vit.imageSize(), vit.numClasses())) {
-      out.printf(
-          Locale.ROOT,
-          "training %s: %s, %,d parameters, %d threads%n",
-          outModel,
-          vit,
-          model.parameterCount(),
-          threads);
-      out.flush();
-      VitTrainer trainer = new VitTrainer(config, new ProgressBar(System.err));
-      double teacherSeconds = 0;
-      if (teacher != null) {
-        teacherSeconds =
-            teacher(teacher, config, dir.resolve("teacher"), train, test, preprocessing, out);
-        trainer = trainer.distilledFrom(new Distillation(teacher, distill));
-      }
-      TrainingResult result;
-      try {
-        result = trainer.fit(model, train, test, preprocessing, Optional.of(checkpoint));
-      } catch (RuntimeException e) {
-        System.err.println(); // ends the progress bar's line: the error gets one of its own
-        throw e;
-      }
-      out.printf(
-          Locale.ROOT,
-          "trained %d epochs in %.0f s: test accuracy %.4f%n",
-          result.epochs(),
-          result.trainingSeconds(),
-          result.finalEvaluation().accuracy());
-      int version =
-          modelStore.publish(outModel, model, candidate(result, config, teacherSeconds, commands));
-      out.printf(Locale.ROOT, "published %s:%d in %s%n", outModel, version, modelStore.root());
-      if (modelStore.promoted(outModel).isEmpty()) {
-        modelStore.promote(outModel, version);
-        out.printf(Locale.ROOT, "promoted %s:%d (the model's first version)%n", outModel, version);
-      } else {
-        out.printf(
-            Locale.ROOT, "not promoted; run: vitstream model promote %s:%d%n", outModel, version);
-      }
+    try {
+      run.run(modelStore, spec.commandLine().getOut(), new ProgressBar(System.err));
+    } catch (RuntimeException e) {
+      System.err.println(); // ends the progress bar's line: the error gets one of its own
+      throw e;
     }
     return 0;
-  }
-
-  /** Trains the teacher, or loads it on a resume; returns the seconds its training took. */
-  private double teacher(
-      ConvTeacher teacher,
-      TrainingConfig student,
-      Path dir,
-      LabeledImages train,
-      LabeledImages test,
-      Preprocessing preprocessing,
-      PrintWriter out) {
-    if (resume && TeacherRecord.savedIn(dir)) {
-      teacher.load(dir);
-      TeacherRecord saved = TeacherRecord.read(dir);
-      out.printf(Locale.ROOT, "teacher: loaded from %s (%s)%n", dir, saved);
-      out.flush();
-      return saved.seconds();
-    }
-    long start = System.nanoTime();
-    double accuracy =
-        new TeacherTrainer(
-                TeacherTrainer.recipe(student, teacherEpochs), new ProgressBar(System.err))
-            .fit(teacher, train, test, preprocessing);
-    TeacherRecord record =
-        new TeacherRecord(teacherEpochs, (System.nanoTime() - start) / 1e9, accuracy);
-    teacher.save(dir);
-    record.write(dir);
-    out.printf(Locale.ROOT, "teacher: %s%n", record);
-    out.flush();
-    return record.seconds();
-  }
-
-  private ModelCandidate candidate(
-      TrainingResult result, TrainingConfig config, double teacherSeconds, List<String> commands) {
-    Evaluation e = result.finalEvaluation();
-    double cumulative = 0;
-    List<ModelManifest.CurvePoint> curve = new ArrayList<>();
-    for (EpochResult r : result.history()) {
-      cumulative += r.seconds();
-      curve.add(
-          new ModelManifest.CurvePoint(
-              r.epoch(), r.trainLoss(), r.trainAccuracy(), r.testAccuracy(), cumulative));
-    }
-    ModelManifest.Metrics metrics =
-        new ModelManifest.Metrics(
-            e.accuracy(), e.count(), e.perClassAccuracy(), e.confusion(), curve);
-    ModelManifest.Provenance provenance =
-        new ModelManifest.Provenance(
-            FashionMnist.NAME,
-            result.epochs(),
-            config.seed(),
-            String.join("\n", commands),
-            Math.round((result.trainingSeconds() + teacherSeconds) * 10) / 10.0,
-            "none");
-    return new ModelCandidate(
-        FashionMnist.LABELS, Preprocessing.fashionMnist(), metrics, provenance, 0);
   }
 
   private ViTConfig geometry() {

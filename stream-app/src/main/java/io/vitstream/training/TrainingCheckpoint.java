@@ -13,9 +13,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * A resumable checkpoint folder: {@code model.safetensors} (timm names) and {@code state.json} (the
@@ -41,6 +43,20 @@ public final class TrainingCheckpoint {
 
   public Path dir() {
     return dir;
+  }
+
+  /** Deletes the folder and everything in it (weights, state, teacher, logs), for a fresh run. */
+  public void delete() {
+    if (!Files.isDirectory(dir)) {
+      return;
+    }
+    try (Stream<Path> files = Files.walk(dir)) {
+      for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot delete old checkpoint " + dir, e);
+    }
   }
 
   private record Saved(ViTConfig vit, TrainingConfigView training, TrainingState state) {}

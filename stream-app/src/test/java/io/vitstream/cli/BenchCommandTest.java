@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import io.vitstream.chart.Charts;
+import io.vitstream.testing.Pngs;
+import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -72,6 +75,48 @@ class BenchCommandTest {
 
     assertThat(run.exitCode()).as(run.err()).isZero();
     assertThat(run.out()).contains("fp32 on cpu").containsPattern("(?m)^\\s+1\\s+1\\s+\\d+");
+  }
+
+  @Test
+  void shouldWriteTheFiguresAndAThroughputChartBesideTheJson(@TempDir Path dir) throws IOException {
+    // When a run over two batch sizes and one thread count asks for JSON
+    Path json = dir.resolve("forward.json");
+    String[] args = new String[10 + SMALL.length];
+    System.arraycopy(
+        new String[] {"bench", "forward", "--batch=1,4", "--threads=1", "--seconds=0.1"},
+        0,
+        args,
+        0,
+        5);
+    System.arraycopy(SMALL, 0, args, 5, SMALL.length);
+    System.arraycopy(
+        new String[] {"--rounds=1", "--warmup=1", "--device=cpu", "--json", json.toString()},
+        0,
+        args,
+        5 + SMALL.length,
+        5);
+    CliRun run = CliRun.of(args);
+
+    // Then the JSON holds both cells and the PNG of the same name decodes at its size
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    Path png = dir.resolve("forward.png");
+    assertThat(run.out()).contains("wrote " + json + " and " + png);
+    JsonObject report = JsonParser.parseString(Files.readString(json)).getAsJsonObject();
+    assertThat(report.getAsJsonArray("cells")).hasSize(2);
+    assertThat(report.getAsJsonArray("cells").get(1).getAsJsonObject().get("batch").getAsInt())
+        .isEqualTo(4);
+    assertThat(
+            report
+                .getAsJsonArray("cells")
+                .get(0)
+                .getAsJsonObject()
+                .get("images_per_second")
+                .getAsDouble())
+        .isPositive();
+    BufferedImage img = Pngs.read(png, 800, 480);
+    assertThat(Pngs.colours(img, 0, 800))
+        .hasSizeGreaterThan(20)
+        .contains(Pngs.rgb(Charts.SERIES_COLORS.get(0)));
   }
 
   @Test

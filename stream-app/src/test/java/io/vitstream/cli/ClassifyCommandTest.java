@@ -85,4 +85,30 @@ class ClassifyCommandTest {
     assertThat(run.err().strip().lines()).hasSize(1);
     assertThat(run.err()).contains("not a PNG or JPEG");
   }
+
+  @Test
+  void shouldReportTheImagesBeforeABadFileThenStopInOneLine(@TempDir Path dir) throws IOException {
+    // Given a good image, then a missing file, then another good image
+    LabeledImages test = FashionMnist.load(FashionMnist.DEFAULT_DIR, Split.TEST);
+    Path first = writePng(test, 0, dir);
+    Path missing = dir.resolve("missing.png");
+    Path last = writePng(test, 1, dir);
+
+    // When
+    CliRun run =
+        CliRun.of(
+            "classify",
+            "--model",
+            "fashion-mnist",
+            "--store",
+            CliRun.shippedStore().toString(),
+            first.toString(),
+            missing.toString(),
+            last.toString());
+
+    // Then the first is classified, the missing one named in one line, and the last never read
+    assertThat(run.exitCode()).isNotZero();
+    assertThat(run.out().lines().toList()).hasSize(1).allMatch(l -> l.startsWith(first + ": "));
+    assertThat(run.err().strip()).endsWith("no such file: " + missing).hasLineCount(1);
+  }
 }

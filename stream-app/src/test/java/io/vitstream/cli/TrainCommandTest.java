@@ -2,7 +2,10 @@ package io.vitstream.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vitstream.chart.Charts;
 import io.vitstream.store.ModelStore;
+import io.vitstream.testing.Pngs;
+import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -70,6 +73,23 @@ class TrainCommandTest {
         .hasSize(2)
         .satisfies(c -> assertThat(c.get(0)).contains("--epochs 1").doesNotContain("--resume"))
         .satisfies(c -> assertThat(c.get(1)).endsWith("--epochs 2 --resume"));
+  }
+
+  @Test
+  void shouldPlotLossAndAccuracyPerEpochBesideTheCheckpoint() throws Exception {
+    // When a short run trains one epoch without a teacher
+    CliRun run = CliRun.of(with(tinyDistilledRun(dir, "--epochs", "1"), "--teacher-epochs", "0"));
+
+    // Then it names the plot, a PNG of two charts (loss; train and test accuracy) beside state.json
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    Path plot = dir.resolve("ck").resolve("training.png");
+    assertThat(run.out()).contains("plot: " + plot);
+    assertThat(dir.resolve("ck").resolve("state.json")).isRegularFile();
+    BufferedImage img = Pngs.read(plot, 1200, 450);
+    int blue = Pngs.rgb(Charts.SERIES_COLORS.get(0));
+    int red = Pngs.rgb(Charts.SERIES_COLORS.get(1));
+    assertThat(Pngs.colours(img, 0, 600)).hasSizeGreaterThan(20).contains(blue);
+    assertThat(Pngs.colours(img, 600, 1200)).contains(blue, red);
   }
 
   @Test

@@ -1,4 +1,4 @@
-package io.vitstream.cli;
+package io.vitstream.training;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,6 +1,5 @@
-package io.vitstream.cli;
+package io.vitstream.training;
 
-import io.vitstream.training.ConvTeacher;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.UncheckedIOException;
