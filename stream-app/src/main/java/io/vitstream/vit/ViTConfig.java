@@ -19,6 +19,9 @@ import java.util.Locale;
  * @param preLogitsSize width of the pre-logits layer; equal to {@code width} for HF's pooler
  * @param qkvBias whether the fused qkv projection has a bias
  * @param dropout dropout rate after the embeddings, inside the MLP and after each projection
+ * @param inputAdapters extra input embeddings (patch projection and position embeddings) that a
+ *     learned router picks per image instead of the base one; 0 for the plain ViT (see {@link
+ *     InputRouting})
  */
 public record ViTConfig(
     int imageSize,
@@ -33,7 +36,8 @@ public record ViTConfig(
     HeadType headType,
     int preLogitsSize,
     boolean qkvBias,
-    float dropout) {
+    float dropout,
+    int inputAdapters) {
 
   /** Checks the invariants; the builder is the usual way to make one. */
   public ViTConfig {
@@ -55,6 +59,7 @@ public record ViTConfig(
         headType == HeadType.PRE_LOGITS || numClasses > 0,
         "a linear head needs at least one class");
     require(dropout >= 0 && dropout < 1, "dropout must be in [0, 1), got " + dropout);
+    require(inputAdapters >= 0, "input adapters must be >= 0, got " + inputAdapters);
   }
 
   private static void require(boolean condition, String message) {
@@ -91,20 +96,26 @@ public record ViTConfig(
   /** One line for logs and the CLI. */
   public String summary() {
     return String.format(
-        Locale.ROOT,
-        "image %d, patch %d, channels %d, width %d, depth %d, heads %d, mlp %d, classes %d,"
-            + " eps %.0e, head %s%s",
-        imageSize,
-        patchSize,
-        channels,
-        width,
-        depth,
-        heads,
-        mlpSize,
-        numClasses,
-        layerNormEps,
-        headType.name().toLowerCase(Locale.ROOT),
-        headType == HeadType.PRE_LOGITS ? " (" + preLogitsSize + ", tanh)" : "");
+            Locale.ROOT,
+            "image %d, patch %d, channels %d, width %d, depth %d, heads %d, mlp %d, classes %d,"
+                + " eps %.0e, head %s%s",
+            imageSize,
+            patchSize,
+            channels,
+            width,
+            depth,
+            heads,
+            mlpSize,
+            numClasses,
+            layerNormEps,
+            headType.name().toLowerCase(Locale.ROOT),
+            headType == HeadType.PRE_LOGITS ? " (" + preLogitsSize + ", tanh)" : "")
+        + (inputAdapters > 0 ? ", " + inputAdapters + " input adapters" : "");
+  }
+
+  /** A copy with another number of input adapters (the base weights' shapes do not change). */
+  public ViTConfig withInputAdapters(int count) {
+    return toBuilder().inputAdapters(count).build();
   }
 
   /** A copy at another resolution (the patch grid changes; the weights' shapes do not). */
@@ -132,7 +143,8 @@ public record ViTConfig(
         .headType(headType)
         .preLogitsSize(preLogitsSize)
         .qkvBias(qkvBias)
-        .dropout(dropout);
+        .dropout(dropout)
+        .inputAdapters(inputAdapters);
   }
 
   /** A builder with timm's defaults: 3 channels, 1000 classes, eps 1e-6, linear head. */
@@ -155,6 +167,7 @@ public record ViTConfig(
     private int preLogitsSize = -1;
     private boolean qkvBias = true;
     private float dropout;
+    private int inputAdapters;
 
     private Builder() {}
 
@@ -225,6 +238,11 @@ public record ViTConfig(
       return this;
     }
 
+    public Builder inputAdapters(int value) {
+      inputAdapters = value;
+      return this;
+    }
+
     /**
      * Builds the config.
      *
@@ -246,7 +264,8 @@ public record ViTConfig(
           headType,
           preLogits,
           qkvBias,
-          dropout);
+          dropout,
+          inputAdapters);
     }
   }
 }

@@ -20,6 +20,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The Vision Transformer (Dosovitskiy et al., ICLR 2021), with timm's seams: {@link
@@ -48,6 +49,7 @@ public final class VisionTransformer extends AbstractBlock {
   private final List<EncoderBlock> blocks = new ArrayList<>();
   private final LayerNorm norm;
   private final ClassifierHead head;
+  private final Optional<InputRouting> routing;
 
   /**
    * Builds the blocks of a ViT; call {@link #initialize} (or use {@link VitModel}) before a
@@ -78,6 +80,10 @@ public final class VisionTransformer extends AbstractBlock {
     }
     norm = addChildBlock("norm", EncoderBlock.tokenNorm(config));
     head = addChildBlock("head", new ClassifierHead(config));
+    routing =
+        config.inputAdapters() > 0
+            ? Optional.of(addChildBlock("routing", new InputRouting(config)))
+            : Optional.empty();
     useTrainingInitialisation();
   }
 
@@ -108,6 +114,7 @@ public final class VisionTransformer extends AbstractBlock {
     }
     TimmNamed.collectCore(norm, "norm.", out);
     head.collectParameters("", out);
+    routing.ifPresent(r -> r.collectParameters(out));
     return Collections.unmodifiableMap(out);
   }
 
@@ -127,6 +134,18 @@ public final class VisionTransformer extends AbstractBlock {
    */
   public NDArray forwardFeatures(
       ParameterStore ps, NDArray images, boolean training, ActivationSink sink) {
+    return forwardFeatures(ps, images, training, sink, -1);
+  }
+
+  /**
+   * As {@link #forwardFeatures(ParameterStore, NDArray, boolean, ActivationSink)}, with every image
+   * embedded by one chosen expert of the {@link InputRouting} (0 is the base embedding) instead of
+   * the router's choice.
+   *
+   * @param expert the expert for every image, or -1 for the router's choice
+   */
+  public NDArray forwardFeatures(
+      ParameterStore ps, NDArray images, boolean training, ActivationSink sink, int expert) {
     Shape s = images.getShape();
     checkInput(s);
     int rows = (int) s.get(2) / config.patchSize();
@@ -142,6 +161,15 @@ public final class VisionTransformer extends AbstractBlock {
     if (rows != config.gridSize() || cols != config.gridSize()) {
       pos = PositionEmbeddings.resize(pos, config.gridSize(), rows, cols, scope);
     }
+    if (routing.isPresent()) {
+      InputRouting r = routing.get();
+      NDArray route = r.route(ps, images, training, expert);
+      sink.accept("route", route);
+      x = r.patches(ps, images, x, route, training);
+      pos = r.positions(ps, pos, route, training);
+    } else if (expert > 0) {
+      throw new IllegalArgumentException("expert " + expert + " of a model without adapters");
+    }
     x = NDArrays.concat(new NDList(cls, x), 1).add(pos); // (B, 1 + N, D)
     if (training && config.dropout() > 0) {
       x = Dropout.dropout(x, config.dropout(), true).singletonOrThrow();
@@ -154,6 +182,20 @@ public final class VisionTransformer extends AbstractBlock {
     x = norm.forward(ps, new NDList(x), training).singletonOrThrow();
     sink.accept("norm", x);
     return x;
+  }
+
+  /**
+   * The router's features and scores.
+   *
+   * @param images (B, C, H, W), normalised, at the config's size
+   * @return features (B, F) and scores (B, experts), or empty for a model without adapters
+   */
+  public Optional<NDList> routerFeaturesAndScores(ParameterStore ps, NDArray images) {
+    return routing.map(
+        r -> {
+          NDArray f = r.features(images);
+          return new NDList(f, r.scores(ps, images, f, false));
+        });
   }
 
   /**
@@ -174,6 +216,17 @@ public final class VisionTransformer extends AbstractBlock {
           "expected images (B, " + config.channels() + ", H, W), got " + s);
     }
     int p = config.patchSize();
+    if (routing.isPresent() && (s.get(2) != config.imageSize() || s.get(3) != s.get(2))) {
+      throw new IllegalArgumentException(
+          "a model with input adapters takes "
+              + config.imageSize()
+              + "x"
+              + config.imageSize()
+              + " images, got "
+              + s.get(2)
+              + "x"
+              + s.get(3));
+    }
     if (s.get(2) % p != 0 || s.get(3) % p != 0) {
       throw new IllegalArgumentException(
           "image size " + s.get(2) + "x" + s.get(3) + " must be a multiple of patch size " + p);
@@ -196,5 +249,6 @@ public final class VisionTransformer extends AbstractBlock {
     }
     norm.initialize(manager, dataType, tokens);
     head.initialize(manager, dataType, new Shape(b, config.width()));
+    routing.ifPresent(r -> r.initialize(manager, dataType, inputShapes));
   }
 }

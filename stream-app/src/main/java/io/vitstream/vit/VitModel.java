@@ -100,11 +100,33 @@ public final class VitModel implements AutoCloseable {
    * @return logits (B, K), in the images' manager and the model's precision
    */
   public NDArray forward(NDArray images, ActivationSink sink) {
+    return forward(images, sink, -1);
+  }
+
+  /**
+   * Runs inference with every image embedded by one expert of the input adapters (0 is the base
+   * embedding), or by the router's choice for -1.
+   */
+  public NDArray forwardExpert(NDArray images, int expert) {
+    return forward(images, ActivationSink.NONE, expert);
+  }
+
+  private NDArray forward(NDArray images, ActivationSink sink, int expert) {
     Djl.disableGradOnThisThread();
     NDArray x = images.toDevice(device(), false).toType(precision.dataType(), false);
     ParameterStore ps = new ParameterStore(images.getManager(), false);
-    NDArray features = vit.forwardFeatures(ps, x, false, sink);
+    NDArray features = vit.forwardFeatures(ps, x, false, sink, expert);
     return vit.forwardHead(ps, features, false, sink);
+  }
+
+  /**
+   * The router's features (B, F) and scores (B, experts) of a model with input adapters; empty for
+   * a plain ViT.
+   */
+  public java.util.Optional<ai.djl.ndarray.NDList> router(NDArray images) {
+    Djl.disableGradOnThisThread();
+    NDArray x = images.toDevice(device(), false).toType(precision.dataType(), false);
+    return vit.routerFeaturesAndScores(new ParameterStore(images.getManager(), false), x);
   }
 
   /**

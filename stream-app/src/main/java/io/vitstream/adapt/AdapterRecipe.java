@@ -1,0 +1,123 @@
+package io.vitstream.adapt;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import io.vitstream.dataset.LabeledImages;
+import io.vitstream.image.Preprocessing;
+import io.vitstream.vit.Precision;
+import io.vitstream.vit.VitModel;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Builds a candidate version from a champion and the labels of a new domain: the champion's
+ * encoder, head and adapters unchanged, one new {@link AdapterTrainer input adapter}, and a router
+ * refitted over all experts. With {@code maxAdapters} already in use, the oldest adapter gives its
+ * slot up.
+ */
+public final class AdapterRecipe {
+  private final AdapterTrainer adapters;
+  private final RouterTrainer router = new RouterTrainer();
+  private final int maxAdapters;
+  private final long seed;
+
+  /**
+   * @param adapters trains the new adapter
+   * @param maxAdapters the most adapters a version holds
+   * @param seed seeds the router's initial weights
+   */
+  public AdapterRecipe(AdapterTrainer adapters, int maxAdapters, long seed) {
+    if (maxAdapters < 1) {
+      throw new IllegalArgumentException("max adapters must be >= 1, got " + maxAdapters);
+    }
+    this.adapters = adapters;
+    this.maxAdapters = maxAdapters;
+    this.seed = seed;
+  }
+
+  /**
+   * A candidate; the caller owns (and closes) its model.
+   *
+   * @param model the candidate: champion plus the new adapter and a refitted router
+   * @param adapted how the new adapter was learned
+   * @param router how the router was fitted
+   * @param seconds wall time of the whole recipe
+   */
+  public record Candidate(
+      VitModel model, AdapterTrainer.Adapted adapted, RouterTrainer.Fitted router, double seconds) {
+
+    /** One line for lineage and logs. */
+    public String describe() {
+      int[] t = router.targetCounts();
+      StringBuilder best = new StringBuilder();
+      for (int e = 0; e < t.length; e++) {
+        best.append(e == 0 ? "" : "/").append(t[e]);
+      }
+      return String.format(
+          Locale.ROOT,
+          "adapter %d from %s (fresh loss %.3f, identity %.3f), %s after %d epochs"
+              + " (validation loss %.3f), %.1f s; router on %d examples (best expert %s),"
+              + " agreement %.3f",
+          model.config().inputAdapters(),
+          adapted.start(),
+          adapted.startLoss(),
+          adapted.identityLoss(),
+          adapted.trained() ? "trained" : "start kept",
+          adapted.training().epochs(),
+          adapted.validationLoss(),
+          adapted.seconds(),
+          router.examples(),
+          best,
+          router.agreement());
+    }
+  }
+
+  /**
+   * Builds the candidate.
+   *
+   * @param champion the serving version's model
+   * @param fresh labelled images of the new domain, to train the adapter
+   * @param routed labelled images of every domain the version should serve (fresh and replayed
+   *     ones), to fit the router
+   * @param originals labelled images of the champion's original domain; the router sees them as
+   *     they are and as the adapter's start symmetry transforms them (when it is not the identity)
+   */
+  public Candidate build(
+      VitModel champion,
+      LabeledImages fresh,
+      LabeledImages routed,
+      LabeledImages originals,
+      Preprocessing preprocessing) {
+    long start = System.nanoTime();
+    AdapterTrainer.Adapted adapted = adapters.train(champion, fresh, preprocessing);
+    int existing = champion.config().inputAdapters();
+    int dropped = existing >= maxAdapters ? existing - maxAdapters + 1 : 0;
+    int count = existing - dropped + 1;
+    VitModel candidate =
+        VitModel.create(
+            champion.config().withInputAdapters(count), champion.device(), Precision.FP32);
+    try (NDManager tmp = candidate.newBatchManager()) {
+      Map<String, NDArray> weights = AdapterTrainer.basePath(champion);
+      Map<String, ai.djl.nn.Parameter> old = champion.parameters();
+      for (int k = 1; k < count; k++) {
+        PatchEmbeddingWeights kept = PatchEmbeddingWeights.read(old, prefix(k + dropped));
+        weights.putAll(kept.arrays(prefix(k), tmp));
+      }
+      weights.putAll(adapted.embedding().arrays(prefix(count), tmp));
+      candidate.setWeights(weights);
+      LabeledImages examples = routed.concat(originals);
+      if (!adapted.start().equals(InputSymmetry.IDENTITY) && originals.count() > 0) {
+        examples = examples.concat(adapted.start().apply(originals));
+      }
+      RouterTrainer.Fitted fitted = router.fit(candidate, examples, preprocessing, seed);
+      return new Candidate(candidate, adapted, fitted, (System.nanoTime() - start) / 1e9);
+    } catch (RuntimeException e) {
+      candidate.close();
+      throw e;
+    }
+  }
+
+  private static String prefix(int adapter) {
+    return "adapters." + adapter + ".";
+  }
+}

@@ -1,0 +1,204 @@
+package io.vitstream.adapt;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import io.vitstream.dataset.LabeledImages;
+import io.vitstream.evaluation.Evaluator;
+import io.vitstream.image.Preprocessing;
+import io.vitstream.training.TrainingConfig;
+import io.vitstream.training.TrainingListener;
+import io.vitstream.training.TrainingResult;
+import io.vitstream.training.VitTrainer;
+import io.vitstream.vit.Precision;
+import io.vitstream.vit.ViTConfig;
+import io.vitstream.vit.VitModel;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Learns one input adapter for the images of a new domain: a copy of the champion's base path
+ * (encoder and head frozen) whose patch projection and position embeddings alone are trained on the
+ * fresh labels. Training starts from the best of the sixteen {@link InputSymmetry} transforms of
+ * the base embedding, scored by the loss on the fresh labels before any step (the identity is one
+ * of them, so a shift that is no symmetry starts where plain fine-tuning would).
+ */
+public final class AdapterTrainer {
+  /** Fresh images scored per starting point. */
+  static final int SCREEN_LIMIT = 512;
+
+  /** Relative loss margin within which the simpler starting point wins. */
+  static final double TIE = 0.1;
+
+  private static final int EVAL_BATCH = 256;
+
+  private final TrainingConfig recipe;
+  private final TrainingListener listener;
+  private final List<InputSymmetry> starts;
+  private final Evaluator evaluator = new Evaluator(EVAL_BATCH);
+
+  /**
+   * @param recipe the adapter's training: epochs, batch, learning rate, time limit
+   * @param listener sees every step (e.g. a divergence guard)
+   * @param starts the starting points to screen; the identity alone is plain surgical fine-tuning
+   */
+  public AdapterTrainer(
+      TrainingConfig recipe, TrainingListener listener, List<InputSymmetry> starts) {
+    if (starts.isEmpty()) {
+      throw new IllegalArgumentException("at least one starting point is needed");
+    }
+    this.recipe = recipe;
+    this.listener = listener;
+    this.starts = List.copyOf(starts);
+  }
+
+  /**
+   * What was learned.
+   *
+   * @param embedding the adapter's weights
+   * @param start the symmetry training started from
+   * @param startLoss the mean loss on the fresh labels at the start
+   * @param identityLoss the base embedding's mean loss on them
+   * @param validationLoss the kept adapter's mean loss on the held-out fifth of the fresh labels
+   * @param trained whether training improved on the start (else the start is kept)
+   * @param seconds wall time, screening included
+   * @param training the training run
+   */
+  public record Adapted(
+      PatchEmbeddingWeights embedding,
+      InputSymmetry start,
+      double startLoss,
+      double identityLoss,
+      double validationLoss,
+      boolean trained,
+      double seconds,
+      TrainingResult training) {}
+
+  /**
+   * Trains an adapter.
+   *
+   * @param champion the serving model; only its base path is used
+   * @param fresh labelled images of the new domain
+   * @param preprocessing the champion's normalisation
+   */
+  public Adapted train(VitModel champion, LabeledImages fresh, Preprocessing preprocessing) {
+    long start = System.nanoTime();
+    var config = champion.config().withInputAdapters(0);
+    try (VitModel work = VitModel.create(config, champion.device(), Precision.FP32);
+        NDManager tmp = work.newBatchManager()) {
+      work.setWeights(basePath(champion));
+      PatchEmbeddingWeights base = PatchEmbeddingWeights.read(work.parameters(), "");
+      LabeledImages screen = fresh.limit(SCREEN_LIMIT);
+      double[] losses = new double[starts.size()];
+      for (int i = 0; i < starts.size(); i++) {
+        work.setWeights(starts.get(i).transform(base, preprocessing).arrays("", tmp));
+        losses[i] = meanLoss(evaluator.probabilities(work, screen, preprocessing), screen, config);
+      }
+      int chosen = simplest(losses);
+      InputSymmetry best = starts.get(chosen);
+      double bestLoss = losses[chosen];
+      int identity = starts.indexOf(InputSymmetry.IDENTITY);
+      double identityLoss = identity >= 0 ? losses[identity] : Double.NaN;
+      PatchEmbeddingWeights startWeights = best.transform(base, preprocessing);
+      work.setWeights(startWeights.arrays("", tmp));
+      work.parameters()
+          .forEach(
+              (name, p) ->
+                  p.freeze(
+                      !name.equals(PatchEmbeddingWeights.WEIGHT)
+                          && !name.equals(PatchEmbeddingWeights.BIAS)
+                          && !name.equals(PatchEmbeddingWeights.POSITIONS)));
+      Split split = Split.of(fresh);
+      TrainingResult result =
+          new VitTrainer(recipe, listener)
+              .fit(work, split.train(), split.validation(), preprocessing, Optional.empty());
+      PatchEmbeddingWeights trained = PatchEmbeddingWeights.read(work.parameters(), "");
+      double trainedLoss =
+          meanLoss(
+              evaluator.probabilities(work, split.validation(), preprocessing),
+              split.validation(),
+              config);
+      work.setWeights(startWeights.arrays("", tmp));
+      double startValidation =
+          meanLoss(
+              evaluator.probabilities(work, split.validation(), preprocessing),
+              split.validation(),
+              config);
+      boolean keepTrained = trainedLoss <= startValidation;
+      return new Adapted(
+          keepTrained ? trained : startWeights,
+          best,
+          bestLoss,
+          identityLoss,
+          keepTrained ? trainedLoss : startValidation,
+          keepTrained,
+          (System.nanoTime() - start) / 1e9,
+          result);
+    }
+  }
+
+  /**
+   * Every fifth fresh image is held out to choose between the trained adapter and its start (a
+   * start that already fits, like an exact symmetry, can be made worse by training on a few hundred
+   * labels).
+   */
+  record Split(LabeledImages train, LabeledImages validation) {
+    static Split of(LabeledImages fresh) {
+      int n = fresh.count();
+      int[] val = new int[n / 5];
+      int[] train = new int[n - val.length];
+      for (int i = 0, v = 0, t = 0; i < n; i++) {
+        if (i % 5 == 4 && v < val.length) {
+          val[v++] = i;
+        } else {
+          train[t++] = i;
+        }
+      }
+      return new Split(fresh.select(train), fresh.select(val));
+    }
+  }
+
+  /** The champion's weights without its adapters and router. */
+  static Map<String, NDArray> basePath(VitModel model) {
+    Map<String, NDArray> out = new LinkedHashMap<>();
+    model
+        .parameters()
+        .forEach(
+            (name, p) -> {
+              if (!name.startsWith("adapters.") && !name.startsWith("router.")) {
+                out.put(name, p.getArray());
+              }
+            });
+    return out;
+  }
+
+  /**
+   * The first starting point whose loss is within {@link #TIE} of the lowest: the starts are listed
+   * simplest first, and two symmetries can fit almost equally when the images are nearly symmetric
+   * themselves (a quarter turn and a quarter turn plus a mirror, for garments that are mirror
+   * images of themselves).
+   */
+  static int simplest(double[] losses) {
+    double min = Double.POSITIVE_INFINITY;
+    for (double l : losses) {
+      min = Math.min(min, l);
+    }
+    for (int i = 0; i < losses.length; i++) {
+      if (losses[i] <= min * (1 + TIE)) {
+        return i;
+      }
+    }
+    throw new IllegalStateException("no finite loss");
+  }
+
+  /** Mean cross-entropy of probability rows against the labels. */
+  static double meanLoss(float[] probabilities, LabeledImages data, ViTConfig config) {
+    int k = config.numClasses();
+    double sum = 0;
+    for (int i = 0; i < data.count(); i++) {
+      sum -= Math.log(Math.max(1e-12, probabilities[i * k + data.label(i)]));
+    }
+    return sum / Math.max(1, data.count());
+  }
+}

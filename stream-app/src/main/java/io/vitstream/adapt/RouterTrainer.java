@@ -1,0 +1,308 @@
+package io.vitstream.adapt;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
+import io.vitstream.dataset.BatchAssembler;
+import io.vitstream.dataset.LabeledImages;
+import io.vitstream.image.Preprocessing;
+import io.vitstream.runtime.Djl;
+import io.vitstream.vit.InputRouting;
+import io.vitstream.vit.RouterNet;
+import io.vitstream.vit.ViTConfig;
+import io.vitstream.vit.VitModel;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * Fits the router of a model with input adapters. Each example's target is the expert with the
+ * lowest loss on its label, and its weight is how much the other experts would cost more (capped):
+ * an image both experts get right hardly matters, an original image sent to an inverting adapter
+ * matters a lot. So the router learns domains from the labels alone, without being told which
+ * images drifted, and a stream that mixes domains is routed per image. An MLP on the standardised
+ * features is trained with Adam on the weighted cross-entropy.
+ */
+public final class RouterTrainer {
+  static final int STEPS = Integer.getInteger("router.steps", 600);
+  static final float LEARNING_RATE = Float.parseFloat(System.getProperty("router.lr", "3e-3"));
+  static final float WEIGHT_DECAY = 1e-4f;
+
+  /** The most one example weighs, in nats of loss difference. */
+  static final float WEIGHT_CAP = 4;
+
+  /** The least one example weighs. */
+  static final float WEIGHT_FLOOR = 0.05f;
+
+  private static final int BATCH = 256;
+
+  /**
+   * The fit.
+   *
+   * @param examples images used
+   * @param targetCounts examples whose best expert is each expert
+   * @param agreement weighted share of examples the fitted router sends to their best expert
+   */
+  public record Fitted(int examples, int[] targetCounts, double agreement) {}
+
+  /**
+   * Fits {@code model}'s router in place on {@code examples}; its adapters must already be set.
+   *
+   * @param seed seeds the initial weights
+   */
+  public Fitted fit(
+      VitModel model, LabeledImages examples, Preprocessing preprocessing, long seed) {
+    int experts = 1 + model.config().inputAdapters();
+    if (experts < 2) {
+      throw new IllegalArgumentException("the model has no input adapters");
+    }
+    int n = examples.count();
+    Measured m = measure(model, examples, preprocessing, experts);
+    int f = m.features.length / n;
+    int[] target = new int[n];
+    float[] weight = new float[n];
+    int[] counts = new int[experts];
+    for (int i = 0; i < n; i++) {
+      int best = 0;
+      for (int e = 1; e < experts; e++) {
+        best = m.loss[e][i] < m.loss[best][i] ? e : best;
+      }
+      float next = Float.POSITIVE_INFINITY;
+      for (int e = 0; e < experts; e++) {
+        next = e == best ? next : Math.min(next, m.loss[e][i]);
+      }
+      target[i] = best;
+      weight[i] = Math.min(WEIGHT_CAP, next - m.loss[best][i]) + WEIGHT_FLOOR;
+      counts[best]++;
+    }
+    float[] mean = new float[f];
+    float[] std = new float[f];
+    standardisation(m.features, n, f, mean, std);
+    float[] z = m.features.clone();
+    for (int i = 0; i < n; i++) {
+      for (int j = 0; j < f; j++) {
+        z[i * f + j] = (z[i * f + j] - mean[j]) / std[j];
+      }
+    }
+    Djl.setSeed(seed);
+    ViTConfig config = model.config();
+    try (NDManager mgr = model.newBatchManager()) {
+      NDList params = initialWeights(mgr, config, experts);
+      Batches batches =
+          new Batches(m.images, z, target, weight, examples.imageLength(), f, seed, config);
+      train(params, batches, experts);
+      double agreement = agreement(params, batches, mgr);
+      Map<String, NDArray> weights = new LinkedHashMap<>();
+      weights.put("router.feature_mean", mgr.create(mean));
+      weights.put("router.feature_std", mgr.create(std));
+      for (int i = 0; i < params.size(); i++) {
+        weights.put(InputRouting.ROUTER_NAMES.get(i), params.get(i));
+      }
+      model.setWeights(weights);
+      return new Fitted(n, counts, agreement);
+    }
+  }
+
+  /** He-normal weights for the convolutions and the hidden layer, zero biases. */
+  private static NDList initialWeights(NDManager mgr, ViTConfig config, int experts) {
+    NDList out = new NDList();
+    for (Shape s : RouterNet.weightShapes(config, experts)) {
+      if (s.dimension() == 1) {
+        out.add(mgr.zeros(s));
+      } else {
+        long fanIn = s.dimension() == 4 ? s.get(1) * s.get(2) * s.get(3) : s.get(0);
+        out.add(mgr.randomNormal(0, (float) Math.sqrt(2.0 / fanIn), s, DataType.FLOAT32));
+      }
+    }
+    return out;
+  }
+
+  /** Mini-batches of the examples: images, standardised statistics, targets and weights. */
+  private static final class Batches {
+    final float[] images;
+    final float[] stats;
+    final int[] target;
+    final float[] weight;
+    final int imageLength;
+    final int features;
+    final ViTConfig config;
+    final SplittableRandom random;
+
+    Batches(
+        float[] images,
+        float[] stats,
+        int[] target,
+        float[] weight,
+        int imageLength,
+        int features,
+        long seed,
+        ViTConfig config) {
+      this.images = images;
+      this.stats = stats;
+      this.target = target;
+      this.weight = weight;
+      this.imageLength = imageLength;
+      this.features = features;
+      this.config = config;
+      this.random = new SplittableRandom(seed);
+    }
+
+    int count() {
+      return target.length;
+    }
+
+    /** Examples {@code idx}: (images, statistics, targets, weights) in {@code mgr}. */
+    NDList take(int[] idx, NDManager mgr) {
+      int b = idx.length;
+      float[] x = new float[b * imageLength];
+      float[] s = new float[b * features];
+      int[] t = new int[b];
+      float[] w = new float[b];
+      for (int i = 0; i < b; i++) {
+        System.arraycopy(images, idx[i] * imageLength, x, i * imageLength, imageLength);
+        System.arraycopy(stats, idx[i] * features, s, i * features, features);
+        t[i] = target[idx[i]];
+        w[i] = weight[idx[i]];
+      }
+      int side = config.imageSize();
+      return new NDList(
+          mgr.create(x, new Shape(b, config.channels(), side, side)),
+          mgr.create(s, new Shape(b, features)),
+          mgr.create(t).toType(DataType.INT64, false),
+          mgr.create(w));
+    }
+
+    int[] sample(int size) {
+      int[] idx = new int[Math.min(size, count())];
+      for (int i = 0; i < idx.length; i++) {
+        idx[i] = random.nextInt(count());
+      }
+      return idx;
+    }
+  }
+
+  /** Adam on the weighted cross-entropy, on random mini-batches. */
+  private static void train(NDList params, Batches batches, int experts) {
+    NDManager mgr = params.get(0).getManager();
+    List<NDArray> first = params.stream().map(p -> mgr.zeros(p.getShape())).toList();
+    List<NDArray> second = params.stream().map(p -> mgr.zeros(p.getShape())).toList();
+    params.forEach(p -> p.setRequiresGradient(true));
+    for (int step = 1; step <= STEPS; step++) {
+      try (NDManager scope = mgr.newSubManager()) {
+        NDList b = batches.take(batches.sample(BATCH), scope);
+        NDArray y = b.get(2).oneHot(experts);
+        NDArray w = b.get(3);
+        try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+          NDArray logp = RouterNet.scores(b.get(0), b.get(1), params).logSoftmax(1);
+          NDArray loss = logp.mul(y).sum(new int[] {1}).mul(w).sum().neg().div(w.sum());
+          gc.backward(loss);
+        }
+        double c1 = 1 - Math.pow(0.9, step);
+        double c2 = 1 - Math.pow(0.999, step);
+        for (int i = 0; i < params.size(); i++) {
+          NDArray p = params.get(i);
+          NDArray g = p.getGradient();
+          g.attach(scope);
+          first.get(i).muli(0.9f).addi(g.mul(0.1f));
+          second.get(i).muli(0.999f).addi(g.square().mul(0.001f));
+          NDArray update =
+              first.get(i).div((float) c1).div(second.get(i).div((float) c2).sqrt().add(1e-8f));
+          p.muli(1 - LEARNING_RATE * WEIGHT_DECAY).subi(update.mul(LEARNING_RATE));
+          g.muli(0); // PyTorch accumulates gradients over backward calls
+        }
+      }
+    }
+    params.forEach(p -> p.setRequiresGradient(false));
+  }
+
+  private static double agreement(NDList params, Batches batches, NDManager mgr) {
+    Djl.disableGradOnThisThread();
+    double agree = 0;
+    double total = 0;
+    for (int from = 0; from < batches.count(); from += BATCH) {
+      int[] idx = new int[Math.min(BATCH, batches.count() - from)];
+      for (int i = 0; i < idx.length; i++) {
+        idx[i] = from + i;
+      }
+      try (NDManager scope = mgr.newSubManager()) {
+        NDList b = batches.take(idx, scope);
+        long[] chosen = RouterNet.scores(b.get(0), b.get(1), params).argMax(1).toLongArray();
+        for (int i = 0; i < idx.length; i++) {
+          float w = batches.weight[idx[i]];
+          total += w;
+          agree += chosen[i] == batches.target[idx[i]] ? w : 0;
+        }
+      }
+    }
+    return agree / total;
+  }
+
+  private static void standardisation(float[] x, int n, int f, float[] mean, float[] std) {
+    for (int j = 0; j < f; j++) {
+      double s = 0;
+      double ss = 0;
+      for (int i = 0; i < n; i++) {
+        double v = x[i * f + j];
+        s += v;
+        ss += v * v;
+      }
+      double mu = s / n;
+      mean[j] = (float) mu;
+      std[j] = (float) Math.max(1e-3, Math.sqrt(Math.max(0, ss / n - mu * mu)));
+    }
+  }
+
+  /** Features (n * F) and each expert's loss per example. */
+  private record Measured(float[] features, float[] images, float[][] loss) {}
+
+  private static Measured measure(
+      VitModel model, LabeledImages data, Preprocessing preprocessing, int experts) {
+    Djl.disableGradOnThisThread();
+    int n = data.count();
+    BatchAssembler assembler = new BatchAssembler(data, preprocessing, 0, false);
+    int[] order = new int[n];
+    for (int i = 0; i < n; i++) {
+      order[i] = i;
+    }
+    float[] pixels = new float[BATCH * data.imageLength()];
+    float[][] loss = new float[experts][n];
+    float[] features = null;
+    float[] images = new float[n * data.imageLength()];
+    for (int from = 0; from < n; from += BATCH) {
+      int count = Math.min(BATCH, n - from);
+      assembler.images(order, from, count, null, pixels);
+      System.arraycopy(pixels, 0, images, from * data.imageLength(), count * data.imageLength());
+      int[] labels = assembler.labels(order, from, count);
+      try (NDManager batch = model.newBatchManager()) {
+        NDArray x =
+            batch
+                .create(pixels, new Shape(BATCH, data.channels(), data.rows(), data.cols()))
+                .get("0:" + count);
+        float[] f = model.router(x).orElseThrow().get(0).toFloatArray();
+        if (features == null) {
+          features = new float[n * (f.length / count)];
+        }
+        System.arraycopy(f, 0, features, from * (f.length / count), f.length);
+        NDArray picked =
+            batch.create(labels).toType(DataType.INT64, false).oneHot(model.config().numClasses());
+        for (int e = 0; e < experts; e++) {
+          float[] l =
+              model
+                  .forwardExpert(x, e)
+                  .logSoftmax(1)
+                  .mul(picked)
+                  .sum(new int[] {1})
+                  .neg()
+                  .toFloatArray();
+          System.arraycopy(l, 0, loss[e], from, count);
+        }
+      }
+    }
+    return new Measured(features, images, loss);
+  }
+}
