@@ -214,7 +214,13 @@ public record AppConfig(
         v.integer(FeedbackKeys.FINETUNE_EPOCHS),
         (float) v.number(FeedbackKeys.FINETUNE_LEARNING_RATE),
         v.integer(FeedbackKeys.FINETUNE_BATCH_SIZE),
-        Duration.ofSeconds(v.integer(FeedbackKeys.FINETUNE_TIME_LIMIT_S)));
+        Duration.ofSeconds(v.integer(FeedbackKeys.FINETUNE_TIME_LIMIT_S)),
+        new AdapterSettings(
+            v.string(FeedbackKeys.FINETUNE_METHOD).equals("adapter"),
+            v.integer(FeedbackKeys.ADAPTERS_MAX),
+            v.integer(FeedbackKeys.ADAPTER_EPOCHS),
+            (float) v.number(FeedbackKeys.ADAPTER_LEARNING_RATE),
+            v.integer(FeedbackKeys.ROUTER_ORIGINALS)));
   }
 
   private static Optional<RegressionSource> regressionSource(String text) {

@@ -35,6 +35,7 @@ import java.util.function.Supplier;
  * @param learningRate fine-tuning peak learning rate
  * @param batchSize fine-tuning batch size
  * @param timeLimit fine-tuning time limit
+ * @param adapters what fine-tuning learns, and the input adapters' settings
  */
 public record FeedbackConfig(
     boolean enabled,
@@ -54,7 +55,8 @@ public record FeedbackConfig(
     int epochs,
     float learningRate,
     int batchSize,
-    Duration timeLimit) {
+    Duration timeLimit,
+    AdapterSettings adapters) {
 
   public FeedbackConfig {
     if (!(rehearsalDistill >= 0 && rehearsalDistill <= 1)) {
@@ -145,6 +147,7 @@ public record FeedbackConfig(
         epochs,
         learningRate,
         batchSize,
-        timeLimit);
+        timeLimit,
+        adapters);
   }
 }

@@ -174,6 +174,40 @@ public final class FeedbackKeys {
           atLeast(1),
           "A fine-tuning run stops training after this many seconds");
 
+  public static final ConfigKey FINETUNE_METHOD =
+      new ConfigKey(
+          "finetune.method",
+          STRING,
+          "adapter",
+          oneOf("adapter", "full"),
+          "What fine-tuning learns: adapter (a new input adapter and a router; the encoder and"
+              + " head stay) or full (every weight)");
+  public static final ConfigKey ADAPTERS_MAX =
+      new ConfigKey(
+          "finetune.adapters.max",
+          INT,
+          "4",
+          atLeast(1),
+          "Most input adapters a version holds; the oldest gives its slot up");
+  public static final ConfigKey ADAPTER_EPOCHS =
+      new ConfigKey(
+          "finetune.adapter.epochs", INT, "10", atLeast(1), "An input adapter's training epochs");
+  public static final ConfigKey ADAPTER_LEARNING_RATE =
+      new ConfigKey(
+          "finetune.adapter.learning.rate",
+          DOUBLE,
+          "0.01",
+          greaterThan(0),
+          "An input adapter's peak learning rate (cosine decay)");
+  public static final ConfigKey ROUTER_ORIGINALS =
+      new ConfigKey(
+          "finetune.router.originals",
+          INT,
+          "5000",
+          atLeast(0),
+          "Original training images the router is fitted on next to the feedback (needs the"
+              + " fashion-mnist regression source; 0 = none)");
+
   /** These keys, in README order. */
   public static final List<ConfigKey> ALL =
       List.of(
@@ -195,6 +229,11 @@ public final class FeedbackKeys {
           GATE_MIN_HOLDOUT,
           ROLLBACK_DROP,
           ROLLBACK_MIN_LABELS,
+          FINETUNE_METHOD,
+          ADAPTERS_MAX,
+          ADAPTER_EPOCHS,
+          ADAPTER_LEARNING_RATE,
+          ROUTER_ORIGINALS,
           FINETUNE_OPTIMIZER,
           FINETUNE_REHEARSAL,
           FINETUNE_DISTILL,

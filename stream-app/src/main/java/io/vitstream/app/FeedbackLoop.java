@@ -2,7 +2,10 @@ package io.vitstream.app;
 
 import ai.djl.Device;
 import io.vitstream.dataset.LabeledImages;
+import io.vitstream.evaluation.Evaluator;
+import io.vitstream.feedback.CandidateRecipe;
 import io.vitstream.feedback.FineTuneJob;
+import io.vitstream.feedback.FullFineTune;
 import io.vitstream.feedback.ModelVersionPublisher;
 import io.vitstream.inference.ServingModel;
 import io.vitstream.metrics.Metrics;
@@ -105,15 +108,29 @@ public final class FeedbackLoop implements AutoCloseable {
     try {
       var publisher = new ModelVersionPublisher(config.clientConfig(), topics.modelVersions());
       owned.add(0, publisher);
+      Device device = Device.fromName(config.model().device());
+      CandidateRecipe recipe =
+          fc.adapters()
+              .recipe(
+                  fc.batchSize(),
+                  fc.timeLimit(),
+                  fc.recipe().seed(),
+                  data.training(),
+                  size,
+                  channels)
+              .orElseGet(
+                  () ->
+                      new FullFineTune(
+                          store, model.name(), device, fc.recipe(), rehearsal, new Evaluator(256)));
       var job =
           new FineTuneJob(
               store,
               model.name(),
-              Device.fromName(config.model().device()),
-              fc.recipe(),
+              device,
+              fc.recipe().seed(),
               fc.gate(),
               data.regression(),
-              rehearsal,
+              recipe,
               publisher);
       owned.add(0, job);
       var service = new FeedbackService(config, settings, job, metrics);

@@ -87,13 +87,13 @@ final class DemoCommand implements Callable<Integer> {
 
   @Option(
       names = "--drift-after",
-      defaultValue = "2000",
+      defaultValue = "1000",
       description = "Drift demo: original images before the drift (%s)")
   int driftAfter;
 
   @Option(
       names = "--feedback-fraction",
-      defaultValue = "0.25",
+      defaultValue = "0.5",
       description = "Drift demo: share of images whose true label is sent back (%s)")
   double feedbackFraction;
 
@@ -111,7 +111,7 @@ final class DemoCommand implements Callable<Integer> {
 
   @Option(
       names = "--regression-size",
-      defaultValue = "1000",
+      defaultValue = "5000",
       description =
           "Drift demo: original test images (from the end, never published) against forgetting"
               + " (%s)")
@@ -200,7 +200,7 @@ final class DemoCommand implements Callable<Integer> {
           spec.commandLine(), "--drift: " + e.getMessage());
     }
     PrintWriter out = spec.commandLine().getOut();
-    int count = spec.commandLine().getParseResult().hasMatchedOption("--images") ? images : 8000;
+    int count = spec.commandLine().getParseResult().hasMatchedOption("--images") ? images : 5000;
     var options =
         new DriftDemo.Options(
             kind,

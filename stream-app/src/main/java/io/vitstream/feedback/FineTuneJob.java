@@ -11,13 +11,9 @@ import io.vitstream.store.LoadedModel;
 import io.vitstream.store.ModelCandidate;
 import io.vitstream.store.ModelManifest;
 import io.vitstream.store.ModelStore;
-import io.vitstream.training.SoftTargets;
-import io.vitstream.training.StepProgress;
 import io.vitstream.training.TrainingConfig;
-import io.vitstream.training.TrainingListener;
-import io.vitstream.training.TrainingResult;
-import io.vitstream.training.VitTrainer;
 import io.vitstream.vit.Precision;
+import io.vitstream.vit.VitModel;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
@@ -45,15 +41,12 @@ public final class FineTuneJob implements FineTuner, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(FineTuneJob.class);
   private static final int EVAL_BATCH = 256;
 
-  /** A run aborts when the mean loss exceeds this multiple of the first step's loss. */
-  static final double DIVERGENCE_FACTOR = 4;
-
   private final ModelStore store;
   private final String name;
   private final Device device;
-  private final TrainingConfig training;
+  private final long seed;
   private final GatePolicy gate;
-  private final Rehearsal rehearsal;
+  private final CandidateRecipe recipe;
   private final Consumer<ModelVersion> events;
   private final Evaluator evaluator = new Evaluator(EVAL_BATCH);
   private final RegressionBaseline baseline;
@@ -68,6 +61,8 @@ public final class FineTuneJob implements FineTuner, AutoCloseable {
           });
 
   /**
+   * A job that fine-tunes every weight ({@link FullFineTune}).
+   *
    * @param store where the champion is loaded from and a promoted candidate written to
    * @param name the model's name in the store
    * @param device where training runs
@@ -86,12 +81,38 @@ public final class FineTuneJob implements FineTuner, AutoCloseable {
       LabeledImages regression,
       Rehearsal rehearsal,
       Consumer<ModelVersion> events) {
+    this(
+        store,
+        name,
+        device,
+        training.seed(),
+        gate,
+        regression,
+        new FullFineTune(store, name, device, training, rehearsal, new Evaluator(EVAL_BATCH)),
+        events);
+  }
+
+  /**
+   * A job that trains candidates with {@code recipe}.
+   *
+   * @param seed recorded in a promoted version's provenance
+   * @param recipe turns the champion and a request into a candidate
+   */
+  public FineTuneJob(
+      ModelStore store,
+      String name,
+      Device device,
+      long seed,
+      GatePolicy gate,
+      LabeledImages regression,
+      CandidateRecipe recipe,
+      Consumer<ModelVersion> events) {
     this.store = store;
     this.name = name;
     this.device = device;
-    this.training = training;
+    this.seed = seed;
     this.gate = gate;
-    this.rehearsal = rehearsal;
+    this.recipe = recipe;
     this.events = events;
     this.baseline = new RegressionBaseline(store, name, device, regression, evaluator);
     this.gateEvaluation = new GateEvaluation(evaluator, regression);
@@ -129,93 +150,79 @@ public final class FineTuneJob implements FineTuner, AutoCloseable {
   /** Runs on the calling thread; use {@link #submit} from a stream thread. */
   FineTuneOutcome run(FineTuneRequest request) {
     int champion = store.resolve(name, OptionalInt.empty());
-    LabeledImages feedback = request.trainingSet();
-    LabeledImages rehearsed = rehearsal.draw(runs++);
-    LabeledImages train = feedback.concat(rehearsed);
-    try (LoadedModel champ = store.load(name, OptionalInt.of(champion), device, Precision.FP32);
-        LoadedModel cand = store.load(name, OptionalInt.of(champion), device, Precision.FP32)) {
+    long count = request.trainingSet().count();
+    try (LoadedModel champ = store.load(name, OptionalInt.of(champion), device, Precision.FP32)) {
       ModelManifest m = champ.manifest();
-      Optional<SoftTargets> targets =
-          rehearsal.targets(
-              feedback,
-              rehearsed,
-              champ.model().config().numClasses(),
-              () -> evaluator.probabilities(champ.model(), rehearsed, m.preprocessing()));
-      TrainingResult result;
+      CandidateRecipe.Trained trained;
       try {
-        result =
-            new VitTrainer(training, new DivergenceGuard())
-                .fit(
-                    cand.model(),
-                    train,
-                    targets,
-                    request.holdout(),
-                    m.preprocessing(),
-                    Optional.empty());
+        trained = recipe.train(champ, request, runs++);
       } catch (RuntimeException e) {
         return emit(
-            rejected(champion, feedback.count(), "training aborted: " + e.getMessage()),
-            Optional.empty(),
-            0);
+            rejected(champion, count, "training aborted: " + e.getMessage()), Optional.empty(), 0);
       }
-      GateEvaluation.Result judged =
-          gateEvaluation.evaluate(
-              LogitModel.of(champ.model()),
-              LogitModel.of(cand.model()),
-              request.holdout(),
-              m.preprocessing(),
-              accuracy -> baseline.accuracy(champion, accuracy));
-      var metrics = judged.metrics();
-      Evaluation candRegression = judged.candidateRegression();
-      GatePolicy.Decision decision = gate.decide(metrics);
-      ModelVersion event;
-      if (!decision.promote()) {
-        event = rejected(champion, feedback.count(), decision.reason());
-      } else {
-        var candidate =
-            new ModelCandidate(
-                m.labels(),
+      try (VitModel cand = trained.model()) {
+        GateEvaluation.Result judged =
+            gateEvaluation.evaluate(
+                LogitModel.of(champ.model()),
+                LogitModel.of(cand),
+                request.holdout(),
                 m.preprocessing(),
-                new ModelManifest.Metrics(
-                    candRegression.accuracy(),
-                    candRegression.count(),
-                    candRegression.perClassAccuracy(),
-                    candRegression.confusion(),
-                    List.of()),
-                new ModelManifest.Provenance(
-                    RegressionBaseline.FINE_TUNED,
-                    result.epochs(),
-                    training.seed(),
-                    "fine-tune",
-                    result.trainingSeconds(),
-                    provenance(request, rehearsed.count(), rehearsal.distill())),
-                champion);
-        int version = store.publish(name, cand.model(), candidate);
-        store.promote(name, version);
-        event =
-            base(version, ModelStatus.PROMOTED, champion, feedback.count(), decision.reason())
-                .setSha256(store.manifest(name, version).sha256())
-                .build();
+                accuracy -> baseline.accuracy(champion, accuracy));
+        var metrics = judged.metrics();
+        GatePolicy.Decision decision = gate.decide(metrics);
+        ModelVersion event =
+            decision.promote()
+                ? promote(champion, m, cand, trained, request, judged, decision)
+                : rejected(champion, count, decision.reason());
+        Map<String, Double> eventMetrics = new HashMap<>(metrics.asMap());
+        eventMetrics.put("training_seconds", trained.seconds());
+        event.setMetrics(eventMetrics);
+        return emit(event, Optional.of(metrics), trained.seconds());
       }
-      Map<String, Double> eventMetrics = new HashMap<>(metrics.asMap());
-      eventMetrics.put("training_seconds", result.trainingSeconds());
-      event.setMetrics(eventMetrics);
-      return emit(event, Optional.of(metrics), result.trainingSeconds());
     }
   }
 
-  private static String provenance(FineTuneRequest r, int rehearsed, double distill) {
-    return r.fresh().count()
-        + " fresh + "
-        + r.replay().count()
-        + " replay + "
-        + rehearsed
-        + " rehearsal"
-        + (rehearsed > 0 && distill > 0 ? " (distill " + distill + ")" : "")
-        + ", "
-        + r.holdout().count()
-        + " holdout; "
-        + r.feedback();
+  private ModelVersion promote(
+      int champion,
+      ModelManifest m,
+      VitModel cand,
+      CandidateRecipe.Trained trained,
+      FineTuneRequest request,
+      GateEvaluation.Result judged,
+      GatePolicy.Decision decision) {
+    Evaluation candRegression = judged.candidateRegression();
+    var candidate =
+        new ModelCandidate(
+            m.labels(),
+            m.preprocessing(),
+            new ModelManifest.Metrics(
+                candRegression.accuracy(),
+                candRegression.count(),
+                candRegression.perClassAccuracy(),
+                candRegression.confusion(),
+                List.of()),
+            new ModelManifest.Provenance(
+                RegressionBaseline.FINE_TUNED,
+                trained.epochs(),
+                seed,
+                "fine-tune",
+                trained.seconds(),
+                trained.description()
+                    + "; "
+                    + request.holdout().count()
+                    + " holdout; "
+                    + request.feedback()),
+            champion);
+    int version = store.publish(name, cand, candidate);
+    store.promote(name, version);
+    return base(
+            version,
+            ModelStatus.PROMOTED,
+            champion,
+            request.trainingSet().count(),
+            decision.reason())
+        .setSha256(store.manifest(name, version).sha256())
+        .build();
   }
 
   private ModelVersion rejected(int champion, long count, String reason) {
@@ -244,24 +251,6 @@ public final class FineTuneJob implements FineTuner, AutoCloseable {
         event.getReason());
     events.accept(event);
     return new FineTuneOutcome(event, metrics, seconds);
-  }
-
-  /**
-   * Stops a run whose loss grows far above where it started (a loss that is not finite stops the
-   * trainer itself).
-   */
-  private static final class DivergenceGuard implements TrainingListener {
-    private double first = Double.NaN;
-
-    @Override
-    public void onStep(StepProgress p) {
-      if (Double.isNaN(first)) {
-        first = p.loss();
-      } else if (p.loss() > DIVERGENCE_FACTOR * first) {
-        throw new IllegalStateException(
-            "loss diverged from " + first + " to " + p.loss() + " at step " + p.step());
-      }
-    }
   }
 
   /** Waits for the running run, then stops the thread. */

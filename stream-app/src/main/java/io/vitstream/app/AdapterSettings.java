@@ -1,0 +1,62 @@
+package io.vitstream.app;
+
+import io.vitstream.adapt.AdapterRecipe;
+import io.vitstream.adapt.AdapterTrainer;
+import io.vitstream.adapt.InputSymmetry;
+import io.vitstream.dataset.LabeledImages;
+import io.vitstream.feedback.AdapterFineTune;
+import io.vitstream.feedback.CandidateRecipe;
+import io.vitstream.training.TrainingConfig;
+import io.vitstream.training.TrainingListener;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * What fine-tuning learns ({@code finetune.method}) and the input adapters' settings.
+ *
+ * @param adapters true for input adapters with a router (the default), false to fine-tune every
+ *     weight
+ * @param maxAdapters the most adapters a version holds
+ * @param epochs an adapter's training epochs
+ * @param learningRate an adapter's peak learning rate
+ * @param routerOriginals original training images the router is fitted on
+ */
+public record AdapterSettings(
+    boolean adapters, int maxAdapters, int epochs, float learningRate, int routerOriginals) {
+
+  /**
+   * The adapter recipe, or empty when every weight is fine-tuned.
+   *
+   * @param batchSize the fine-tuning batch size
+   * @param timeLimit the fine-tuning time limit
+   * @param seed seeds training and the router
+   * @param pool the model's original training images, if there are any
+   */
+  public Optional<CandidateRecipe> recipe(
+      int batchSize,
+      Duration timeLimit,
+      long seed,
+      Optional<Supplier<LabeledImages>> pool,
+      int imageSize,
+      int channels) {
+    if (!adapters) {
+      return Optional.empty();
+    }
+    TrainingConfig training =
+        TrainingConfig.fineTuning()
+            .epochs(epochs)
+            .batchSize(batchSize)
+            .learningRate(learningRate)
+            .timeLimit(timeLimit)
+            .seed(seed)
+            .build();
+    var trainer = new AdapterTrainer(training, TrainingListener.NONE, InputSymmetry.all());
+    LabeledImages originals =
+        routerOriginals == 0 || pool.isEmpty()
+            ? LabeledImages.empty(imageSize, imageSize, channels)
+            : pool.get().get().limit(routerOriginals);
+    return Optional.of(
+        new AdapterFineTune(new AdapterRecipe(trainer, maxAdapters, seed), originals));
+  }
+}

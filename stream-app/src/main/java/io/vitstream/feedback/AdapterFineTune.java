@@ -1,0 +1,47 @@
+package io.vitstream.feedback;
+
+import io.vitstream.adapt.AdapterRecipe;
+import io.vitstream.dataset.LabeledImages;
+import io.vitstream.store.LoadedModel;
+
+/**
+ * Learns a new input adapter on the fresh examples and refits the router over the champion's
+ * experts, the fresh and replayed examples and original images (see {@link AdapterRecipe}); every
+ * other weight is the champion's.
+ */
+public final class AdapterFineTune implements CandidateRecipe {
+  private final AdapterRecipe recipe;
+  private final LabeledImages originals;
+
+  /**
+   * @param recipe trains the adapter and the router
+   * @param originals labelled images of the model's original data for the router (may be empty)
+   */
+  public AdapterFineTune(AdapterRecipe recipe, LabeledImages originals) {
+    this.recipe = recipe;
+    this.originals = originals;
+  }
+
+  @Override
+  public Trained train(LoadedModel champion, FineTuneRequest request, long run) {
+    AdapterRecipe.Candidate c =
+        recipe.build(
+            champion.model(),
+            request.fresh(),
+            request.trainingSet(),
+            originals,
+            champion.manifest().preprocessing());
+    return new Trained(
+        c.model(),
+        c.adapted().training().epochs(),
+        c.seconds(),
+        c.describe()
+            + "; "
+            + request.fresh().count()
+            + " fresh + "
+            + request.replay().count()
+            + " replay + "
+            + originals.count()
+            + " originals for the router");
+  }
+}

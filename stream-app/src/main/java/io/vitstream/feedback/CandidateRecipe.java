@@ -1,0 +1,27 @@
+package io.vitstream.feedback;
+
+import io.vitstream.store.LoadedModel;
+import io.vitstream.vit.VitModel;
+
+/** How a fine-tuning run turns the champion and a request into a candidate model. */
+public interface CandidateRecipe {
+  /**
+   * A trained candidate; the caller closes its model.
+   *
+   * @param model the candidate
+   * @param epochs training epochs completed
+   * @param seconds wall time of the recipe
+   * @param description what was trained, for the manifest's provenance and the lineage
+   */
+  record Trained(VitModel model, int epochs, double seconds, String description) {}
+
+  /**
+   * Trains a candidate.
+   *
+   * @param champion the serving version, loaded for this run (not to be modified)
+   * @param request the examples
+   * @param run this job's run counter, for deterministic draws
+   * @throws RuntimeException when training fails or diverges; nothing stays allocated
+   */
+  Trained train(LoadedModel champion, FineTuneRequest request, long run);
+}

@@ -1,0 +1,25 @@
+package io.vitstream.feedback;
+
+import io.vitstream.training.StepProgress;
+import io.vitstream.training.TrainingListener;
+
+/**
+ * Stops a run whose loss grows far above where it started (a loss that is not finite stops the
+ * trainer itself).
+ */
+final class DivergenceGuard implements TrainingListener {
+  /** A run aborts when the loss exceeds this multiple of the first step's loss. */
+  static final double DIVERGENCE_FACTOR = 4;
+
+  private double first = Double.NaN;
+
+  @Override
+  public void onStep(StepProgress p) {
+    if (Double.isNaN(first)) {
+      first = p.loss();
+    } else if (p.loss() > DIVERGENCE_FACTOR * first) {
+      throw new IllegalStateException(
+          "loss diverged from " + first + " to " + p.loss() + " at step " + p.step());
+    }
+  }
+}
