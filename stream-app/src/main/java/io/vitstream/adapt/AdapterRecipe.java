@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import io.vitstream.dataset.LabeledImages;
 import io.vitstream.image.Preprocessing;
+import io.vitstream.training.Cancellation;
 import io.vitstream.vit.Precision;
 import io.vitstream.vit.VitModel;
 import java.util.Locale;
@@ -17,7 +18,7 @@ import java.util.Map;
  */
 public final class AdapterRecipe {
   private final AdapterTrainer adapters;
-  private final RouterTrainer router = new RouterTrainer();
+  private final RouterTrainer router;
   private final int maxAdapters;
   private final long seed;
 
@@ -25,14 +26,17 @@ public final class AdapterRecipe {
    * @param adapters trains the new adapter
    * @param maxAdapters the most adapters a version holds
    * @param seed seeds the router's initial weights
+   * @param cancellation stops the router's fit early when requested
    */
-  public AdapterRecipe(AdapterTrainer adapters, int maxAdapters, long seed) {
+  public AdapterRecipe(
+      AdapterTrainer adapters, int maxAdapters, long seed, Cancellation cancellation) {
     if (maxAdapters < 1) {
       throw new IllegalArgumentException("max adapters must be >= 1, got " + maxAdapters);
     }
     this.adapters = adapters;
     this.maxAdapters = maxAdapters;
     this.seed = seed;
+    this.router = new RouterTrainer(cancellation);
   }
 
   /**
@@ -57,7 +61,7 @@ public final class AdapterRecipe {
           Locale.ROOT,
           "adapter %d from %s (fresh loss %.3f, identity %.3f), %s after %d epochs"
               + " (validation loss %.3f), %.1f s; router on %d examples (best expert %s),"
-              + " agreement %.3f",
+              + " held-out agreement %.3f, base bias %.2f",
           model.config().inputAdapters(),
           adapted.start(),
           adapted.startLoss(),
@@ -68,7 +72,8 @@ public final class AdapterRecipe {
           adapted.seconds(),
           router.examples(),
           best,
-          router.agreement());
+          router.agreement(),
+          router.baseBias());
     }
   }
 

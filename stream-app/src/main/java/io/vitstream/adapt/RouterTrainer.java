@@ -11,6 +11,7 @@ import io.vitstream.dataset.BatchAssembler;
 import io.vitstream.dataset.LabeledImages;
 import io.vitstream.image.Preprocessing;
 import io.vitstream.runtime.Djl;
+import io.vitstream.training.Cancellation;
 import io.vitstream.vit.InputRouting;
 import io.vitstream.vit.RouterNet;
 import io.vitstream.vit.ViTConfig;
@@ -41,14 +42,31 @@ public final class RouterTrainer {
 
   private static final int BATCH = 256;
 
+  /** The share of held-out base-expert images the router may cost. */
+  static final double MAX_ORIGINAL_MISROUTED = 0.002;
+
+  static final float BIAS_STEP = 0.25f;
+  static final float MAX_BIAS = 8;
+
+  private final Cancellation cancellation;
+
+  /**
+   * @param cancellation checked at every step, so that a run can be pre-empted
+   */
+  public RouterTrainer(Cancellation cancellation) {
+    this.cancellation = cancellation;
+  }
+
   /**
    * The fit.
    *
    * @param examples images used
    * @param targetCounts examples whose best expert is each expert
-   * @param agreement weighted share of examples the fitted router sends to their best expert
+   * @param agreement weighted share of held-out examples the router sends to their best expert
+   * @param baseBias how much the base expert's score was raised so that held-out original images
+   *     stay on it (see {@link #MAX_ORIGINAL_MISROUTED})
    */
-  public record Fitted(int examples, int[] targetCounts, double agreement) {}
+  public record Fitted(int examples, int[] targetCounts, double agreement, float baseBias) {}
 
   /**
    * Fits {@code model}'s router in place on {@code examples}; its adapters must already be set.
@@ -95,8 +113,12 @@ public final class RouterTrainer {
       NDList params = initialWeights(mgr, config, experts);
       Batches batches =
           new Batches(m.images, z, target, weight, examples.imageLength(), f, seed, config);
-      train(params, batches, experts);
-      double agreement = agreement(params, batches, mgr);
+      int[][] split = split(n);
+      train(params, batches, split[0], experts);
+      float[] scores = scores(params, batches, split[1], mgr, experts);
+      float bias = baseBias(scores, split[1], target, m.correct, experts);
+      params.get(7).set(new ai.djl.ndarray.index.NDIndex(0), params.get(7).getFloat(0) + bias);
+      double agreement = agreement(scores, split[1], target, weight, experts, bias);
       Map<String, NDArray> weights = new LinkedHashMap<>();
       weights.put("router.feature_mean", mgr.create(mean));
       weights.put("router.feature_std", mgr.create(std));
@@ -104,7 +126,7 @@ public final class RouterTrainer {
         weights.put(InputRouting.ROUTER_NAMES.get(i), params.get(i));
       }
       model.setWeights(weights);
-      return new Fitted(n, counts, agreement);
+      return new Fitted(n, counts, agreement, bias);
     }
   }
 
@@ -177,24 +199,25 @@ public final class RouterTrainer {
           mgr.create(w));
     }
 
-    int[] sample(int size) {
-      int[] idx = new int[Math.min(size, count())];
+    int[] sample(int[] from, int size) {
+      int[] idx = new int[Math.min(size, from.length)];
       for (int i = 0; i < idx.length; i++) {
-        idx[i] = random.nextInt(count());
+        idx[i] = from[random.nextInt(from.length)];
       }
       return idx;
     }
   }
 
   /** Adam on the weighted cross-entropy, on random mini-batches. */
-  private static void train(NDList params, Batches batches, int experts) {
+  private void train(NDList params, Batches batches, int[] from, int experts) {
     NDManager mgr = params.get(0).getManager();
     List<NDArray> first = params.stream().map(p -> mgr.zeros(p.getShape())).toList();
     List<NDArray> second = params.stream().map(p -> mgr.zeros(p.getShape())).toList();
     params.forEach(p -> p.setRequiresGradient(true));
     for (int step = 1; step <= STEPS; step++) {
+      cancellation.check();
       try (NDManager scope = mgr.newSubManager()) {
-        NDList b = batches.take(batches.sample(BATCH), scope);
+        NDList b = batches.take(batches.sample(from, BATCH), scope);
         NDArray y = b.get(2).oneHot(experts);
         NDArray w = b.get(3);
         try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
@@ -220,26 +243,84 @@ public final class RouterTrainer {
     params.forEach(p -> p.setRequiresGradient(false));
   }
 
-  private static double agreement(NDList params, Batches batches, NDManager mgr) {
-    Djl.disableGradOnThisThread();
-    double agree = 0;
-    double total = 0;
-    for (int from = 0; from < batches.count(); from += BATCH) {
-      int[] idx = new int[Math.min(BATCH, batches.count() - from)];
-      for (int i = 0; i < idx.length; i++) {
-        idx[i] = from + i;
-      }
-      try (NDManager scope = mgr.newSubManager()) {
-        NDList b = batches.take(idx, scope);
-        long[] chosen = RouterNet.scores(b.get(0), b.get(1), params).argMax(1).toLongArray();
-        for (int i = 0; i < idx.length; i++) {
-          float w = batches.weight[idx[i]];
-          total += w;
-          agree += chosen[i] == batches.target[idx[i]] ? w : 0;
-        }
+  /** Every fifth example is held out: [0] the ones the router trains on, [1] the held-out ones. */
+  static int[][] split(int n) {
+    int[] val = new int[n / 5];
+    int[] train = new int[n - val.length];
+    for (int i = 0, v = 0, t = 0; i < n; i++) {
+      if (i % 5 == 4 && v < val.length) {
+        val[v++] = i;
+      } else {
+        train[t++] = i;
       }
     }
-    return agree / total;
+    return new int[][] {train, val};
+  }
+
+  /** The router's scores of examples {@code idx}, row by row. */
+  private static float[] scores(
+      NDList params, Batches batches, int[] idx, NDManager mgr, int experts) {
+    Djl.disableGradOnThisThread();
+    float[] out = new float[idx.length * experts];
+    for (int from = 0; from < idx.length; from += BATCH) {
+      int[] part = java.util.Arrays.copyOfRange(idx, from, Math.min(idx.length, from + BATCH));
+      try (NDManager scope = mgr.newSubManager()) {
+        NDList b = batches.take(part, scope);
+        float[] s = RouterNet.scores(b.get(0), b.get(1), params).toFloatArray();
+        System.arraycopy(s, 0, out, from * experts, s.length);
+      }
+    }
+    return out;
+  }
+
+  private static int chosen(float[] scores, int row, int experts, float bias) {
+    int best = 0;
+    float top = scores[row * experts] + bias;
+    for (int e = 1; e < experts; e++) {
+      if (scores[row * experts + e] > top) {
+        top = scores[row * experts + e];
+        best = e;
+      }
+    }
+    return best;
+  }
+
+  /**
+   * The smallest raise of the base expert's score (in steps of {@link #BIAS_STEP}, at most {@link
+   * #MAX_BIAS}) with which the router costs at most {@link #MAX_ORIGINAL_MISROUTED} of the held-out
+   * examples that belong to the base expert: images the base expert classifies correctly and the
+   * chosen one does not. The gate judges forgetting on original images with a one-point tolerance,
+   * so the router errs on the side of the champion.
+   */
+  static float baseBias(float[] scores, int[] idx, int[] target, boolean[][] correct, int experts) {
+    int originals = 0;
+    for (int i : idx) {
+      originals += target[i] == 0 ? 1 : 0;
+    }
+    for (float bias = 0; bias < MAX_BIAS; bias += BIAS_STEP) {
+      int lost = 0;
+      for (int i = 0; i < idx.length; i++) {
+        int row = idx[i];
+        int e = chosen(scores, i, experts, bias);
+        lost += target[row] == 0 && correct[0][row] && !correct[e][row] ? 1 : 0;
+      }
+      if (lost <= MAX_ORIGINAL_MISROUTED * originals) {
+        return bias;
+      }
+    }
+    return MAX_BIAS;
+  }
+
+  private static double agreement(
+      float[] scores, int[] idx, int[] target, float[] weight, int experts, float bias) {
+    double agree = 0;
+    double total = 0;
+    for (int i = 0; i < idx.length; i++) {
+      float w = weight[idx[i]];
+      total += w;
+      agree += chosen(scores, i, experts, bias) == target[idx[i]] ? w : 0;
+    }
+    return total == 0 ? 1 : agree / total;
   }
 
   private static void standardisation(float[] x, int n, int f, float[] mean, float[] std) {
@@ -258,9 +339,9 @@ public final class RouterTrainer {
   }
 
   /** Features (n * F) and each expert's loss per example. */
-  private record Measured(float[] features, float[] images, float[][] loss) {}
+  private record Measured(float[] features, float[] images, float[][] loss, boolean[][] correct) {}
 
-  private static Measured measure(
+  private Measured measure(
       VitModel model, LabeledImages data, Preprocessing preprocessing, int experts) {
     Djl.disableGradOnThisThread();
     int n = data.count();
@@ -271,9 +352,11 @@ public final class RouterTrainer {
     }
     float[] pixels = new float[BATCH * data.imageLength()];
     float[][] loss = new float[experts][n];
+    boolean[][] correct = new boolean[experts][n];
     float[] features = null;
     float[] images = new float[n * data.imageLength()];
     for (int from = 0; from < n; from += BATCH) {
+      cancellation.check();
       int count = Math.min(BATCH, n - from);
       assembler.images(order, from, count, null, pixels);
       System.arraycopy(pixels, 0, images, from * data.imageLength(), count * data.imageLength());
@@ -291,18 +374,16 @@ public final class RouterTrainer {
         NDArray picked =
             batch.create(labels).toType(DataType.INT64, false).oneHot(model.config().numClasses());
         for (int e = 0; e < experts; e++) {
-          float[] l =
-              model
-                  .forwardExpert(x, e)
-                  .logSoftmax(1)
-                  .mul(picked)
-                  .sum(new int[] {1})
-                  .neg()
-                  .toFloatArray();
+          NDArray logits = model.forwardExpert(x, e);
+          long[] predicted = logits.argMax(1).toLongArray();
+          for (int i = 0; i < count; i++) {
+            correct[e][from + i] = predicted[i] == labels[i];
+          }
+          float[] l = logits.logSoftmax(1).mul(picked).sum(new int[] {1}).neg().toFloatArray();
           System.arraycopy(l, 0, loss[e], from, count);
         }
       }
     }
-    return new Measured(features, images, loss);
+    return new Measured(features, images, loss, correct);
   }
 }

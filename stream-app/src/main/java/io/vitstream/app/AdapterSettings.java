@@ -6,8 +6,8 @@ import io.vitstream.adapt.InputSymmetry;
 import io.vitstream.dataset.LabeledImages;
 import io.vitstream.feedback.AdapterFineTune;
 import io.vitstream.feedback.CandidateRecipe;
+import io.vitstream.training.Cancellation;
 import io.vitstream.training.TrainingConfig;
-import io.vitstream.training.TrainingListener;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -32,6 +32,7 @@ public record AdapterSettings(
    * @param timeLimit the fine-tuning time limit
    * @param seed seeds training and the router
    * @param pool the model's original training images, if there are any
+   * @param cancellation lets an urgent run pre-empt a running one
    */
   public Optional<CandidateRecipe> recipe(
       int batchSize,
@@ -39,7 +40,8 @@ public record AdapterSettings(
       long seed,
       Optional<Supplier<LabeledImages>> pool,
       int imageSize,
-      int channels) {
+      int channels,
+      Cancellation cancellation) {
     if (!adapters) {
       return Optional.empty();
     }
@@ -51,12 +53,13 @@ public record AdapterSettings(
             .timeLimit(timeLimit)
             .seed(seed)
             .build();
-    var trainer = new AdapterTrainer(training, TrainingListener.NONE, InputSymmetry.all());
+    var trainer = new AdapterTrainer(training, cancellation, InputSymmetry.all());
     LabeledImages originals =
         routerOriginals == 0 || pool.isEmpty()
             ? LabeledImages.empty(imageSize, imageSize, channels)
             : pool.get().get().limit(routerOriginals);
     return Optional.of(
-        new AdapterFineTune(new AdapterRecipe(trainer, maxAdapters, seed), originals));
+        new AdapterFineTune(
+            new AdapterRecipe(trainer, maxAdapters, seed, cancellation), originals));
   }
 }

@@ -10,6 +10,7 @@ import io.vitstream.feedback.ModelVersionPublisher;
 import io.vitstream.inference.ServingModel;
 import io.vitstream.metrics.Metrics;
 import io.vitstream.store.ModelStore;
+import io.vitstream.training.Cancellation;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -109,6 +110,7 @@ public final class FeedbackLoop implements AutoCloseable {
       var publisher = new ModelVersionPublisher(config.clientConfig(), topics.modelVersions());
       owned.add(0, publisher);
       Device device = Device.fromName(config.model().device());
+      Cancellation cancellation = new Cancellation();
       CandidateRecipe recipe =
           fc.adapters()
               .recipe(
@@ -117,11 +119,18 @@ public final class FeedbackLoop implements AutoCloseable {
                   fc.recipe().seed(),
                   data.training(),
                   size,
-                  channels)
+                  channels,
+                  cancellation)
               .orElseGet(
                   () ->
                       new FullFineTune(
-                          store, model.name(), device, fc.recipe(), rehearsal, new Evaluator(256)));
+                          store,
+                          model.name(),
+                          device,
+                          fc.recipe(),
+                          rehearsal,
+                          new Evaluator(256),
+                          cancellation));
       var job =
           new FineTuneJob(
               store,
@@ -131,7 +140,8 @@ public final class FeedbackLoop implements AutoCloseable {
               fc.gate(),
               data.regression(),
               recipe,
-              publisher);
+              publisher,
+              cancellation);
       owned.add(0, job);
       var service = new FeedbackService(config, settings, job, metrics);
       owned.add(0, service);

@@ -11,6 +11,7 @@ import io.vitstream.store.LoadedModel;
 import io.vitstream.store.ModelCandidate;
 import io.vitstream.store.ModelManifest;
 import io.vitstream.store.ModelStore;
+import io.vitstream.training.Cancellation;
 import io.vitstream.training.TrainingConfig;
 import io.vitstream.vit.Precision;
 import io.vitstream.vit.VitModel;
@@ -47,6 +48,7 @@ public final class FineTuneJob implements FineTuner, AutoCloseable {
   private final long seed;
   private final GatePolicy gate;
   private final CandidateRecipe recipe;
+  private final Cancellation cancellation;
   private final Consumer<ModelVersion> events;
   private final Evaluator evaluator = new Evaluator(EVAL_BATCH);
   private final RegressionBaseline baseline;
@@ -88,8 +90,16 @@ public final class FineTuneJob implements FineTuner, AutoCloseable {
         training.seed(),
         gate,
         regression,
-        new FullFineTune(store, name, device, training, rehearsal, new Evaluator(EVAL_BATCH)),
-        events);
+        new FullFineTune(
+            store,
+            name,
+            device,
+            training,
+            rehearsal,
+            new Evaluator(EVAL_BATCH),
+            new Cancellation()),
+        events,
+        new Cancellation());
   }
 
   /**
@@ -97,6 +107,7 @@ public final class FineTuneJob implements FineTuner, AutoCloseable {
    *
    * @param seed recorded in a promoted version's provenance
    * @param recipe turns the champion and a request into a candidate
+   * @param cancellation the recipe's: requested by {@link #cancelRunning}, reset before each run
    */
   public FineTuneJob(
       ModelStore store,
@@ -106,7 +117,8 @@ public final class FineTuneJob implements FineTuner, AutoCloseable {
       GatePolicy gate,
       LabeledImages regression,
       CandidateRecipe recipe,
-      Consumer<ModelVersion> events) {
+      Consumer<ModelVersion> events,
+      Cancellation cancellation) {
     this.store = store;
     this.name = name;
     this.device = device;
@@ -114,6 +126,7 @@ public final class FineTuneJob implements FineTuner, AutoCloseable {
     this.gate = gate;
     this.recipe = recipe;
     this.events = events;
+    this.cancellation = cancellation;
     this.baseline = new RegressionBaseline(store, name, device, regression, evaluator);
     this.gateEvaluation = new GateEvaluation(evaluator, regression);
   }
@@ -149,6 +162,7 @@ public final class FineTuneJob implements FineTuner, AutoCloseable {
 
   /** Runs on the calling thread; use {@link #submit} from a stream thread. */
   FineTuneOutcome run(FineTuneRequest request) {
+    cancellation.reset();
     int champion = store.resolve(name, OptionalInt.empty());
     long count = request.trainingSet().count();
     try (LoadedModel champ = store.load(name, OptionalInt.of(champion), device, Precision.FP32)) {
@@ -251,6 +265,11 @@ public final class FineTuneJob implements FineTuner, AutoCloseable {
         event.getReason());
     events.accept(event);
     return new FineTuneOutcome(event, metrics, seconds);
+  }
+
+  @Override
+  public void cancelRunning() {
+    cancellation.request();
   }
 
   /** Waits for the running run, then stops the thread. */

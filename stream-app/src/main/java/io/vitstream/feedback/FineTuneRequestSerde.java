@@ -14,11 +14,13 @@ import org.apache.kafka.common.serialization.Serializer;
 /**
  * The wire form of a {@link FineTuneRequest} on the fine-tuning request topic: a version byte, the
  * feedback line, then the fresh, replay and holdout images (count, rows, cols, channels, labels,
- * pixels). Version 1, before channels, held grayscale images; it is still read.
+ * pixels), then whether it is urgent. Version 1, before channels, held grayscale images, and
+ * version 2 had no urgency; both are still read.
  */
 public final class FineTuneRequestSerde implements Serde<FineTuneRequest> {
   private static final int GRAY_VERSION = 1;
-  private static final int VERSION = 2;
+  private static final int CHANNELS_VERSION = 2;
+  private static final int VERSION = 3;
 
   /**
    * The most bytes a request of these many examples of {@code side} x {@code side} x {@code
@@ -51,6 +53,7 @@ public final class FineTuneRequestSerde implements Serde<FineTuneRequest> {
         out.write(images.labels());
         out.write(images.pixels());
       }
+      out.writeBoolean(r.urgent());
     } catch (IOException e) {
       throw new SerializationException("cannot encode a fine-tuning request", e);
     }
@@ -60,7 +63,7 @@ public final class FineTuneRequestSerde implements Serde<FineTuneRequest> {
   static FineTuneRequest decode(byte[] b) {
     try (var in = new DataInputStream(new ByteArrayInputStream(b))) {
       int version = in.readByte();
-      if (version != VERSION && version != GRAY_VERSION) {
+      if (version != VERSION && version != CHANNELS_VERSION && version != GRAY_VERSION) {
         throw new SerializationException("unknown fine-tuning request version " + version);
       }
       String feedback = in.readUTF();
@@ -76,7 +79,8 @@ public final class FineTuneRequestSerde implements Serde<FineTuneRequest> {
         in.readFully(pixels);
         sets[i] = new LabeledImages(count, rows, cols, channels, pixels, labels);
       }
-      return new FineTuneRequest(sets[0], sets[1], sets[2], feedback);
+      boolean urgent = version == VERSION && in.readBoolean();
+      return new FineTuneRequest(sets[0], sets[1], sets[2], feedback, urgent);
     } catch (IOException e) {
       throw new SerializationException("cannot decode a fine-tuning request", e);
     }

@@ -48,6 +48,7 @@ public final class FineTuneWorker implements AutoCloseable {
   private ConsumerRecord<String, byte[]> waiting;
   private CompletableFuture<?> run;
   private long runOffset = -1;
+  private boolean runUrgent;
   private volatile long waitingOffset = -1;
   private long runs;
 
@@ -107,6 +108,7 @@ public final class FineTuneWorker implements AutoCloseable {
           if (r.topic().equals(requests)) {
             waiting = r; // the newest request replaces the one waiting
             waitingOffset = r.offset();
+            preemptFor(r);
           } else {
             follow(r);
           }
@@ -154,6 +156,7 @@ public final class FineTuneWorker implements AutoCloseable {
       runs++;
     }
     runOffset = r.offset();
+    runUrgent = request.urgent();
     run =
         job.submit(request)
             .handle(
@@ -163,6 +166,21 @@ public final class FineTuneWorker implements AutoCloseable {
                   }
                   return outcome;
                 });
+  }
+
+  /** An urgent request (live accuracy fell) stops a routine run, so that it starts at once. */
+  private void preemptFor(ConsumerRecord<String, byte[]> r) {
+    if (run == null || run.isDone() || runUrgent) {
+      return;
+    }
+    try {
+      if (requestSerde.deserializer().deserialize(r.topic(), r.value()).urgent()) {
+        LOG.info("an urgent request pre-empts the routine run of offset {}", runOffset);
+        job.cancelRunning();
+      }
+    } catch (RuntimeException e) {
+      // an unreadable request is skipped when it is started
+    }
   }
 
   private void follow(ConsumerRecord<String, byte[]> r) {

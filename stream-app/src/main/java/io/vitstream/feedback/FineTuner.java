@@ -10,4 +10,7 @@ public interface FineTuner {
 
   /** Applies a ROLLED_BACK decision to wherever the promoted version is kept. */
   void followRollback(ModelVersion decision);
+
+  /** Asks the running run, if any, to stop early (it ends as rejected); the default ignores it. */
+  default void cancelRunning() {}
 }

@@ -5,6 +5,7 @@ import io.vitstream.dataset.LabeledImages;
 import io.vitstream.evaluation.Evaluator;
 import io.vitstream.store.LoadedModel;
 import io.vitstream.store.ModelStore;
+import io.vitstream.training.Cancellation;
 import io.vitstream.training.SoftTargets;
 import io.vitstream.training.TrainingConfig;
 import io.vitstream.training.TrainingResult;
@@ -24,6 +25,7 @@ public final class FullFineTune implements CandidateRecipe {
   private final TrainingConfig training;
   private final Rehearsal rehearsal;
   private final Evaluator evaluator;
+  private final Cancellation cancellation;
 
   /**
    * @param store where the champion's copy is loaded from
@@ -32,6 +34,7 @@ public final class FullFineTune implements CandidateRecipe {
    * @param training the recipe and its bounds
    * @param rehearsal original training images mixed into every run
    * @param evaluator computes the champion's probabilities for distillation
+   * @param cancellation stops training early when requested
    */
   public FullFineTune(
       ModelStore store,
@@ -39,13 +42,15 @@ public final class FullFineTune implements CandidateRecipe {
       Device device,
       TrainingConfig training,
       Rehearsal rehearsal,
-      Evaluator evaluator) {
+      Evaluator evaluator,
+      Cancellation cancellation) {
     this.store = store;
     this.name = name;
     this.device = device;
     this.training = training;
     this.rehearsal = rehearsal;
     this.evaluator = evaluator;
+    this.cancellation = cancellation;
   }
 
   @Override
@@ -63,7 +68,7 @@ public final class FullFineTune implements CandidateRecipe {
         store.load(name, OptionalInt.of(champion.manifest().version()), device, Precision.FP32);
     try {
       TrainingResult result =
-          new VitTrainer(training, new DivergenceGuard())
+          new VitTrainer(training, new DivergenceGuard(cancellation))
               .fit(
                   cand.model(),
                   feedback.concat(rehearsed),

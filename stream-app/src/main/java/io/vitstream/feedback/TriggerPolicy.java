@@ -38,19 +38,24 @@ public record TriggerPolicy(int newLabels, Duration interval, double accuracyDro
    */
   public Optional<String> reason(
       int labelsSinceLastRun, Duration sinceLastRun, double baseline, double live) {
-    if (labelsSinceLastRun >= newLabels) {
-      return Optional.of(labelsSinceLastRun + " new labels");
-    }
-    if (labelsSinceLastRun < minLabels) {
-      return Optional.empty();
-    }
-    if (sinceLastRun.compareTo(interval) >= 0) {
-      return Optional.of(sinceLastRun.toSeconds() + " s elapsed");
-    }
-    if (!Double.isNaN(live) && baseline - live >= accuracyDrop) {
+    if (labelsSinceLastRun >= minLabels && dropped(baseline, live)) {
       return Optional.of(
           String.format(Locale.ROOT, "live accuracy %.3f fell below %.3f", live, baseline));
     }
+    if (labelsSinceLastRun >= newLabels) {
+      return Optional.of(labelsSinceLastRun + " new labels");
+    }
+    if (labelsSinceLastRun >= minLabels && sinceLastRun.compareTo(interval) >= 0) {
+      return Optional.of(sinceLastRun.toSeconds() + " s elapsed");
+    }
     return Optional.empty();
+  }
+
+  /**
+   * Whether live accuracy fell by the trigger's drop: a run for this reason is urgent and pre-empts
+   * a routine one.
+   */
+  public boolean dropped(double baseline, double live) {
+    return !Double.isNaN(live) && baseline - live >= accuracyDrop;
   }
 }

@@ -113,7 +113,8 @@ final class TriggerProcessor implements Processor<String, Example, String, FineT
             freshImages,
             images(replayed()),
             images(held),
-            reason.get() + "; " + freshImages.count() + " labels");
+            reason.get() + "; " + freshImages.count() + " labels",
+            trigger.dropped(baseline, liveNow));
     fresh.clear();
     putLong(LAST_RUN, nowMs);
     if (watched != null) { // the next full window is the new baseline

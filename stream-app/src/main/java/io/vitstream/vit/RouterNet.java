@@ -32,11 +32,14 @@ public final class RouterNet {
 
   private static final float EPS = 1e-6f;
 
+  /** Per channel: two mirror asymmetries and three second moments of the object's mass. */
+  static final int SHAPE_FEATURES = 5;
+
   private RouterNet() {}
 
   /** The statistics' width. */
   public static int statisticsCount(ViTConfig config) {
-    return config.channels() * (2 * config.numPatches() + 4);
+    return config.channels() * (2 * config.numPatches() + 4 + SHAPE_FEATURES);
   }
 
   /** The convolutions' output width. */
@@ -106,8 +109,51 @@ public final class RouterNet {
             globalMean,
             globalStd,
             dx.mean(new int[] {2}),
-            dy.mean(new int[] {2})),
+            dy.mean(new int[] {2}),
+            shape(images)),
         1);
+  }
+
+  /**
+   * How the object sits: its asymmetry under a left-right and an up-down mirror, and the second
+   * moments of its mass (the distance of each pixel from the image's border mean) along y, along x
+   * and across, in units of the side squared. A turned garment swaps its mirror axis and its
+   * elongation.
+   *
+   * @return (B, C * 5)
+   */
+  static NDArray shape(NDArray images) {
+    Shape s = images.getShape();
+    long b = s.get(0);
+    long c = s.get(1);
+    long h = s.get(2);
+    long w = s.get(3);
+    NDArray lr = images.sub(images.flip(3)).abs().reshape(b, c, -1).mean(new int[] {2});
+    NDArray ud = images.sub(images.flip(2)).abs().reshape(b, c, -1).mean(new int[] {2});
+    NDArray border =
+        NDArrays.concat(
+                new NDList(
+                    images.get(":, :, 0, :"),
+                    images.get(":, :, -1, :"),
+                    images.get(":, :, :, 0"),
+                    images.get(":, :, :, -1")),
+                2)
+            .mean(new int[] {2})
+            .reshape(b, c, 1, 1);
+    NDArray mass = images.sub(border).abs().add(EPS); // (B, C, H, W)
+    NDArray total = mass.reshape(b, c, -1).sum(new int[] {2}).reshape(b, c, 1, 1);
+    NDArray p = mass.div(total);
+    var m = images.getManager();
+    NDArray ys = m.arange(0f, (float) h).div((float) h).reshape(1, 1, h, 1);
+    NDArray xs = m.arange(0f, (float) w).div((float) w).reshape(1, 1, 1, w);
+    NDArray my = p.mul(ys).reshape(b, c, -1).sum(new int[] {2}).reshape(b, c, 1, 1);
+    NDArray mx = p.mul(xs).reshape(b, c, -1).sum(new int[] {2}).reshape(b, c, 1, 1);
+    NDArray dy = ys.sub(my).broadcast(b, c, h, w);
+    NDArray dx = xs.sub(mx).broadcast(b, c, h, w);
+    NDArray vy = p.mul(dy.square()).reshape(b, c, -1).sum(new int[] {2});
+    NDArray vx = p.mul(dx.square()).reshape(b, c, -1).sum(new int[] {2});
+    NDArray cxy = p.mul(dx.mul(dy)).reshape(b, c, -1).sum(new int[] {2});
+    return NDArrays.concat(new NDList(lr, ud, vy.mul(10), vx.mul(10), cxy.mul(10)), 1); // (B, 5C)
   }
 
   private static NDArray spread(NDArray meanOfSquares, NDArray mean) {

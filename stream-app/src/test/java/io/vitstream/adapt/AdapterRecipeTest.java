@@ -16,6 +16,7 @@ import io.vitstream.store.ModelManifest;
 import io.vitstream.store.ModelStore;
 import io.vitstream.testing.ShippedModel;
 import io.vitstream.testing.Tensors;
+import io.vitstream.training.Cancellation;
 import io.vitstream.training.TrainingConfig;
 import io.vitstream.training.TrainingListener;
 import io.vitstream.vit.Precision;
@@ -57,7 +58,8 @@ class AdapterRecipeTest {
                 TrainingListener.NONE,
                 InputSymmetry.all()),
             4,
-            7);
+            7,
+            new Cancellation());
     Evaluator ev = new Evaluator(256);
     try (LoadedModel champ =
         store.load(ShippedModel.NAME, OptionalInt.empty(), Device.cpu(), Precision.FP32)) {

@@ -1,0 +1,37 @@
+package io.vitstream.training;
+
+import java.util.concurrent.CancellationException;
+
+/**
+ * A request to stop a training run early, checked at every step: another thread calls {@link
+ * #request}, the training thread's next {@link #check} throws.
+ */
+public final class Cancellation implements TrainingListener {
+  private volatile boolean requested;
+
+  /** Asks the running training to stop at its next check. */
+  public void request() {
+    requested = true;
+  }
+
+  /** Clears a request, before a new run starts. */
+  public void reset() {
+    requested = false;
+  }
+
+  /**
+   * Throws when a stop was requested.
+   *
+   * @throws CancellationException then
+   */
+  public void check() {
+    if (requested) {
+      throw new CancellationException("pre-empted by an urgent request");
+    }
+  }
+
+  @Override
+  public void onStep(StepProgress progress) {
+    check();
+  }
+}
