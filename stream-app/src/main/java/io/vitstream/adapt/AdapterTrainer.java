@@ -26,7 +26,7 @@ import java.util.Optional;
  */
 public final class AdapterTrainer {
   /** Fresh images scored per starting point. */
-  static final int SCREEN_LIMIT = 512;
+  static final int SCREEN_LIMIT = 2048;
 
   /** Relative loss margin within which the simpler starting point wins. */
   static final double TIE = 0.1;
@@ -58,7 +58,8 @@ public final class AdapterTrainer {
    *
    * @param embedding the adapter's weights
    * @param start the symmetry training started from
-   * @param startLoss the mean loss on the fresh labels at the start
+   * @param startLoss the mean loss on the fresh labels at the start, of the served version and the
+   *     start together (per image the better one)
    * @param identityLoss the base embedding's mean loss on them
    * @param validationLoss the kept adapter's mean loss on the held-out fifth of the fresh labels
    * @param trained whether training improved on the start (else the start is kept)
@@ -90,10 +91,14 @@ public final class AdapterTrainer {
       work.setWeights(basePath(champion));
       PatchEmbeddingWeights base = PatchEmbeddingWeights.read(work.parameters(), "");
       LabeledImages screen = fresh.limit(SCREEN_LIMIT);
+      int k = config.numClasses();
+      double[] served = losses(evaluator.probabilities(champion, screen, preprocessing), screen, k);
       double[] losses = new double[starts.size()];
+      double[][] each = new double[starts.size()][];
       for (int i = 0; i < starts.size(); i++) {
         work.setWeights(starts.get(i).transform(base, preprocessing).arrays("", tmp));
-        losses[i] = meanLoss(evaluator.probabilities(work, screen, preprocessing), screen, config);
+        each[i] = losses(evaluator.probabilities(work, screen, preprocessing), screen, k);
+        losses[i] = mixture(served, each[i]);
       }
       int chosen = simplest(losses);
       InputSymmetry best = starts.get(chosen);
@@ -109,9 +114,14 @@ public final class AdapterTrainer {
                       !name.equals(PatchEmbeddingWeights.WEIGHT)
                           && !name.equals(PatchEmbeddingWeights.BIAS)
                           && !name.equals(PatchEmbeddingWeights.POSITIONS)));
-      Split split = Split.of(fresh);
+      Split split = Split.of(domain(screen, served, each[chosen], best));
+      // a small domain trains in smaller batches rather than not at all
+      TrainingConfig fitted =
+          recipe.toBuilder()
+              .batchSize(Math.max(1, Math.min(recipe.batchSize(), split.train().count())))
+              .build();
       TrainingResult result =
-          new VitTrainer(recipe, listener)
+          new VitTrainer(fitted, listener)
               .fit(work, split.train(), split.validation(), preprocessing, Optional.empty());
       PatchEmbeddingWeights trained = PatchEmbeddingWeights.read(work.parameters(), "");
       double trainedLoss =
@@ -190,6 +200,50 @@ public final class AdapterTrainer {
       }
     }
     throw new IllegalStateException("no finite loss");
+  }
+
+  /** The fewest examples an adapter trains on; with fewer in its domain it takes them all. */
+  static final int MIN_DOMAIN = 16;
+
+  /**
+   * The mean loss of the version the candidate would be: per image the lower of the served
+   * version's loss and this start's (the router picks the better expert).
+   */
+  static double mixture(double[] served, double[] start) {
+    double sum = 0;
+    for (int i = 0; i < served.length; i++) {
+      sum += Math.min(served[i], start[i]);
+    }
+    return sum / Math.max(1, served.length);
+  }
+
+  /**
+   * The fresh images of the start's domain, which the adapter trains on: those it explains better
+   * than the served version (a request can mix domains, e.g. labels from before and after a drift);
+   * all of them for the identity or when fewer than {@link #MIN_DOMAIN} are.
+   */
+  static LabeledImages domain(
+      LabeledImages screen, double[] served, double[] start, InputSymmetry symmetry) {
+    if (symmetry.equals(InputSymmetry.IDENTITY)) {
+      return screen;
+    }
+    int[] idx = new int[screen.count()];
+    int n = 0;
+    for (int i = 0; i < screen.count(); i++) {
+      if (start[i] < served[i]) {
+        idx[n++] = i;
+      }
+    }
+    return n < MIN_DOMAIN ? screen : screen.select(java.util.Arrays.copyOf(idx, n));
+  }
+
+  /** Per-image cross-entropy of probability rows against the labels. */
+  static double[] losses(float[] probabilities, LabeledImages data, int classes) {
+    double[] out = new double[data.count()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = -Math.log(Math.max(1e-12, probabilities[i * classes + data.label(i)]));
+    }
+    return out;
   }
 
   /** Mean cross-entropy of probability rows against the labels. */

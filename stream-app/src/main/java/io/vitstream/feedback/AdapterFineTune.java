@@ -5,9 +5,10 @@ import io.vitstream.dataset.LabeledImages;
 import io.vitstream.store.LoadedModel;
 
 /**
- * Learns a new input adapter on the fresh examples and refits the router over the champion's
- * experts, the fresh and replayed examples and original images (see {@link AdapterRecipe}); every
- * other weight is the champion's.
+ * Learns a new input adapter on the examples of the request (fresh and replayed: the adapter picks
+ * those of its domain, see {@link io.vitstream.adapt.AdapterTrainer}) and refits the router over
+ * the champion's experts, the fresh and replayed examples and original images (see {@link
+ * AdapterRecipe}); every other weight is the champion's.
  */
 public final class AdapterFineTune implements CandidateRecipe {
   private final AdapterRecipe recipe;
@@ -27,7 +28,7 @@ public final class AdapterFineTune implements CandidateRecipe {
     AdapterRecipe.Candidate c =
         recipe.build(
             champion.model(),
-            request.fresh(),
+            request.trainingSet(),
             request.trainingSet(),
             originals,
             champion.manifest().preprocessing());

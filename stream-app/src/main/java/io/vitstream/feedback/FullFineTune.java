@@ -78,8 +78,10 @@ public final class FullFineTune implements CandidateRecipe {
                   Optional.empty());
       String text =
           "all weights, "
-              + feedback.count()
-              + " feedback + "
+              + request.fresh().count()
+              + " fresh + "
+              + request.replay().count()
+              + " replay + "
               + rehearsed.count()
               + " rehearsal"
               + (rehearsed.count() > 0 && rehearsal.distill() > 0

@@ -23,7 +23,9 @@ class DriftDemoIT {
   @Test
   void shouldPromoteAFineTunedVersionThatRecoversAccuracyOnDriftedImages(@TempDir Path storeDir)
       throws Exception {
-    // Given the shipped model, a loop that fine-tunes every 150 training labels, and a lax gate
+    // Given the shipped model, a loop that fine-tunes input adapters when live accuracy falls, and
+    // a
+    // lax gate
     ShippedModel.copyInto(storeDir);
     AppConfig config =
         AppConfig.load(
@@ -32,8 +34,10 @@ class DriftDemoIT {
                 Map.entry(ConfigKeys.APPLICATION_ID.name(), "it-drift"),
                 Map.entry(ConfigKeys.MAX_BATCH_SIZE.name(), "16"),
                 Map.entry(ConfigKeys.MAX_BATCH_DELAY_MS.name(), "10"),
-                Map.entry(FeedbackKeys.TRIGGER_LABELS.name(), "150"),
-                Map.entry(FeedbackKeys.TRIGGER_ACCURACY_DROP.name(), "1"),
+                Map.entry(FeedbackKeys.TRIGGER_LABELS.name(), "400"),
+                Map.entry(FeedbackKeys.TRIGGER_ACCURACY_DROP.name(), "0.3"),
+                Map.entry(FeedbackKeys.ROUTER_ORIGINALS.name(), "1000"),
+                Map.entry(FeedbackKeys.ADAPTER_EPOCHS.name(), "5"),
                 Map.entry(FeedbackKeys.TRIGGER_MIN_LABELS.name(), "50"),
                 Map.entry(FeedbackKeys.LIVE_WINDOW.name(), "50"),
                 Map.entry(FeedbackKeys.GATE_MARGIN.name(), "0"),
@@ -46,7 +50,7 @@ class DriftDemoIT {
     var test = FashionMnist.load(FashionMnist.DEFAULT_DIR, Split.TEST);
     var out = new PrintWriter(System.out, true);
 
-    // When 2,000 images stream in, inverted after 200, with half of them labelled
+    // When 2,000 images stream in at 50/s, inverted after 200, with half of them labelled
     DriftResult r =
         new DriftDemo(
                 config,
@@ -56,7 +60,7 @@ class DriftDemoIT {
                 out)
             .run(
                 new DriftDemo.Options(
-                    Drift.INVERT, 2000, 200, 0.5, 200, 100, 200, Duration.ofSeconds(120)));
+                    Drift.INVERT, 2000, 200, 0.5, 200, 50, 200, Duration.ofSeconds(120)));
     out.println(r.summaryLine());
 
     // Then a version was promoted and it beats the first one on the drifted images
