@@ -1,6 +1,8 @@
 package io.vitstream.app;
 
 import ai.djl.Device;
+import io.vitstream.artifact.ArtifactPublisher;
+import io.vitstream.artifact.PublishingEvents;
 import io.vitstream.dataset.LabeledImages;
 import io.vitstream.feedback.FineTuneJob;
 import io.vitstream.feedback.ModelVersionPublisher;
@@ -15,7 +17,8 @@ import java.util.function.Supplier;
 /**
  * The feedback loop, wired once for {@code vitstream run}, the drift demo and the tests: the
  * feedback service and its fine-tuning job on the store the served model comes from, publishing
- * ModelVersion events (rollbacks are decided in the feedback topology). A loop that is off is a
+ * ModelVersion events, each promoted version's artifact first (rollbacks are decided in the
+ * feedback topology). A loop that is off is a
  * real object that does nothing.
  */
 public final class FeedbackLoop implements AutoCloseable {
@@ -105,6 +108,8 @@ public final class FeedbackLoop implements AutoCloseable {
     try {
       var publisher = new ModelVersionPublisher(config.clientConfig(), topics.modelVersions());
       owned.add(0, publisher);
+      var artifacts = new ArtifactPublisher(config.clientConfig(), config.artifacts());
+      owned.add(0, artifacts);
       var job =
           new FineTuneJob(
               store,
@@ -114,7 +119,7 @@ public final class FeedbackLoop implements AutoCloseable {
               fc.gate(),
               data.regression(),
               rehearsal,
-              publisher);
+              new PublishingEvents(store, artifacts, publisher));
       owned.add(0, job);
       var service = new FeedbackService(config, settings, job, metrics);
       owned.add(0, service);
