@@ -26,6 +26,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -124,15 +125,24 @@ public final class ArtifactPublisher implements AutoCloseable {
 
   /** Records {@code version} as the promoted one of {@code name}, for instances that start later. */
   public void promote(String name, int version) {
+    chunkBytes(); // the topic exists
     var pointer = record(name, version, ArtifactKind.POINTER, 0, new byte[0]).build();
     await(send(ArtifactKeys.pointer(name), pointer));
   }
 
-  /** The chunk size: the configured one, lowered to what the topic accepts when that is known. */
+  /**
+   * The chunk size: the configured one, lowered to what the topic accepts. The first call creates
+   * the topic, compacted and with one partition, if it is missing (rather than leave it to the
+   * broker's auto-creation, which would not compact it).
+   */
   synchronized int chunkBytes() {
     if (chunkBytes == 0) {
       OptionalInt topicMax;
       try (Admin admin = Admin.create(clientConfig)) {
+        TopicAdmin.createSinglePartition(
+            admin,
+            settings.topic(),
+            Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
         topicMax = TopicAdmin.maxMessageBytes(admin, List.of(settings.topic()));
       }
       chunkBytes = settings.chunkBytes();
