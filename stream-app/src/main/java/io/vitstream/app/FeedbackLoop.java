@@ -2,6 +2,7 @@ package io.vitstream.app;
 
 import ai.djl.Device;
 import io.vitstream.artifact.ArtifactPublisher;
+import io.vitstream.artifact.PointerFollowingRollbacks;
 import io.vitstream.artifact.PublishingEvents;
 import io.vitstream.dataset.LabeledImages;
 import io.vitstream.feedback.FineTuneJob;
@@ -121,7 +122,8 @@ public final class FeedbackLoop implements AutoCloseable {
               rehearsal,
               new PublishingEvents(store, artifacts, publisher));
       owned.add(0, job);
-      var service = new FeedbackService(config, settings, job, metrics);
+      var tuner = new PointerFollowingRollbacks(job, store, artifacts);
+      var service = new FeedbackService(config, settings, tuner, metrics);
       owned.add(0, service);
       service.start();
       return new FeedbackLoop(Optional.of(service), owned);
