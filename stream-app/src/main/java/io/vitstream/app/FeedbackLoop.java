@@ -19,8 +19,7 @@ import java.util.function.Supplier;
  * The feedback loop, wired once for {@code vitstream run}, the drift demo and the tests: the
  * feedback service and its fine-tuning job on the store the served model comes from, publishing
  * ModelVersion events, each promoted version's artifact first (rollbacks are decided in the
- * feedback topology). A loop that is off is a
- * real object that does nothing.
+ * feedback topology). A loop that is off is a real object that does nothing.
  */
 public final class FeedbackLoop implements AutoCloseable {
   /**

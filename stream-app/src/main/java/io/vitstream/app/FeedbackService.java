@@ -1,8 +1,8 @@
 package io.vitstream.app;
 
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
-import io.vitstream.feedback.FineTuner;
 import io.vitstream.feedback.FineTuneWorker;
+import io.vitstream.feedback.FineTuner;
 import io.vitstream.kafka.TopicAdmin;
 import io.vitstream.metrics.Metrics;
 import io.vitstream.topology.FeedbackSettings;

@@ -18,8 +18,8 @@ import org.slf4j.LoggerFactory;
  * its model. When the topic records a promoted version of the model, that version is fetched (if
  * the store lacks it) and promoted in the store: a fresh instance with an empty store serves what
  * the cluster serves. When the topic records none, the store's promoted version, if any, is
- * published there, so that instances started later find it. Without the topic (an older cluster
- * and {@code topic.create=false}) nothing happens but a warning.
+ * published there, so that instances started later find it. Without the topic (an older cluster and
+ * {@code topic.create=false}) nothing happens but a warning.
  */
 public final class ModelBootstrap {
   private static final Logger LOG = LoggerFactory.getLogger(ModelBootstrap.class);

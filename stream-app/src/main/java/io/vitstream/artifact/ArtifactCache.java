@@ -128,7 +128,8 @@ public final class ArtifactCache implements VersionSource {
       fetch(name, v);
       if (store.promoted(name).orElse(0) != v) {
         store.promote(name, v);
-        LOG.info("{}:{} is promoted on {}: promoted in {} too", name, v, settings.topic(), store.root());
+        LOG.info(
+            "{}:{} is promoted on {}: promoted in {} too", name, v, settings.topic(), store.root());
       }
     }
     return promoted;
@@ -139,10 +140,7 @@ public final class ArtifactCache implements VersionSource {
    * lasts. Records whose key {@code wants} are decoded and handed to {@code each}.
    */
   private void scan(
-      Predicate<String> wants,
-      Consumer<ModelArtifact> each,
-      BooleanSupplier done,
-      Duration wait) {
+      Predicate<String> wants, Consumer<ModelArtifact> each, BooleanSupplier done, Duration wait) {
     try (KafkaConsumer<String, byte[]> consumer = consumer()) {
       List<TopicPartition> partitions = partitions(consumer);
       if (partitions.isEmpty()) {

@@ -123,7 +123,9 @@ public final class ArtifactPublisher implements AutoCloseable {
     }
   }
 
-  /** Records {@code version} as the promoted one of {@code name}, for instances that start later. */
+  /**
+   * Records {@code version} as the promoted one of {@code name}, for instances that start later.
+   */
   public void promote(String name, int version) {
     chunkBytes(); // the topic exists
     var pointer = record(name, version, ArtifactKind.POINTER, 0, new byte[0]).build();

@@ -88,7 +88,8 @@ final class VersionAssembly {
       check(chunk, data, Integer.toString(i));
       boolean last = i == n - 1;
       if (!last && header.getChunkBytes() != null && data.length != header.getChunkBytes()) {
-        throw refusal(i + " has " + data.length + " bytes, the header says " + header.getChunkBytes());
+        throw refusal(
+            i + " has " + data.length + " bytes, the header says " + header.getChunkBytes());
       }
       whole.update(data);
       total += data.length;
@@ -111,7 +112,8 @@ final class VersionAssembly {
   private void check(ModelArtifact record, byte[] data, String part) {
     String sha = Sha256.hex(data);
     if (!sha.equalsIgnoreCase(record.getSha256())) {
-      throw refusal(part + ": sha256 of the data is " + sha + " but the record says " + record.getSha256());
+      throw refusal(
+          part + ": sha256 of the data is " + sha + " but the record says " + record.getSha256());
     }
   }
 

@@ -46,14 +46,15 @@ final class RollbackCommand implements Callable<Integer> {
       String topic = config.inference().topics().modelVersions();
       try (var publisher = new ModelVersionPublisher(config.clientConfig(), topic);
           var artifacts = new ArtifactPublisher(config.clientConfig(), config.artifacts())) {
-        new PublishingEvents(store.open(), artifacts, publisher).accept(
-            ModelVersion.newBuilder()
-                .setModelName(name)
-                .setVersion(version)
-                .setStatus(ModelStatus.ROLLED_BACK)
-                .setReason("rolled back by hand")
-                .setEventTime(Instant.now())
-                .build());
+        new PublishingEvents(store.open(), artifacts, publisher)
+            .accept(
+                ModelVersion.newBuilder()
+                    .setModelName(name)
+                    .setVersion(version)
+                    .setStatus(ModelStatus.ROLLED_BACK)
+                    .setReason("rolled back by hand")
+                    .setEventTime(Instant.now())
+                    .build());
       }
       spec.commandLine().getOut().println("announced on " + topic);
     }

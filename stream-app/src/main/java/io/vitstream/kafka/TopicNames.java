@@ -28,7 +28,8 @@ public record TopicNames(
   public static final String MODEL_ARTIFACTS = "model-artifacts";
 
   public TopicNames {
-    for (String t : List.of(images, predictions, feedback, modelVersions, deadLetters, modelArtifacts)) {
+    for (String t :
+        List.of(images, predictions, feedback, modelVersions, deadLetters, modelArtifacts)) {
       if (t == null || t.isBlank()) {
         throw new IllegalArgumentException("topic names may not be blank");
       }

@@ -5,19 +5,15 @@ import io.vitstream.checkpoint.Checkpoints;
 import io.vitstream.vit.Precision;
 import io.vitstream.vit.VitModel;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.MessageDigest;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.OptionalInt;
 import java.util.stream.Stream;
@@ -225,71 +221,19 @@ public final class ModelStore {
   /**
    * Adds a version made elsewhere under its own number, as {@link #publish} would have written it:
    * the manifest must describe {@code name:version} and the weights, concatenated in order, must
-   * have the manifest's sha256. Written into a temp folder and renamed into place; a version that is
-   * already complete here is left as it is.
+   * have the manifest's sha256. Written into a temp folder and renamed into place; a version that
+   * is already complete here is left as it is.
    *
    * @param manifestJson the version's manifest.json
    * @param weightParts the parts of model.safetensors, in order
    * @return whether this call added the version
-   * @throws StoreException in one line when the manifest or the weights do not check out; nothing is
-   *     left behind
+   * @throws StoreException in one line when the manifest or the weights do not check out; nothing
+   *     is left behind
    */
   public boolean importVersion(
       String name, int version, byte[] manifestJson, List<byte[]> weightParts) {
-    Path dir = modelDir(name);
-    Path target = versionDir(name, version);
-    if (Files.isRegularFile(target.resolve(MANIFEST))) {
-      return false;
-    }
-    String refusal = "refusing to import model " + name + ":" + version + ": ";
-    try {
-      Files.createDirectories(dir);
-      Path tmp = Files.createTempDirectory(dir, ".import-" + version + "-");
-      try {
-        Files.write(tmp.resolve(MANIFEST), manifestJson);
-        ModelManifest manifest = readImported(tmp.resolve(MANIFEST), refusal);
-        ManifestCheck.ofVersion(tmp.resolve(MANIFEST), name, version, manifest);
-        String sha = writeParts(tmp.resolve(Checkpoints.WEIGHTS), weightParts);
-        if (!sha.equalsIgnoreCase(manifest.sha256())) {
-          throw new StoreException(
-              refusal + "the weights' sha256 is " + sha + " but the manifest says "
-                  + manifest.sha256());
-        }
-        StoreJson.makeReadable(tmp);
-        try {
-          Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
-        } catch (FileAlreadyExistsException | DirectoryNotEmptyException e) {
-          deleteQuietly(tmp); // another writer finished it first
-          return false;
-        }
-        return true;
-      } catch (IOException | RuntimeException e) {
-        deleteQuietly(tmp);
-        throw e;
-      }
-    } catch (IOException e) {
-      throw new StoreException(refusal + e.getMessage(), e);
-    }
-  }
-
-  private static ModelManifest readImported(Path file, String refusal) {
-    try {
-      return StoreJson.read(file, ModelManifest.class);
-    } catch (StoreException e) {
-      throw new StoreException(refusal + e.getMessage(), e);
-    }
-  }
-
-  /** Writes the parts one after another and returns the hex sha256 of the whole. */
-  private static String writeParts(Path file, List<byte[]> parts) throws IOException {
-    MessageDigest digest = Sha256.digest();
-    try (OutputStream out = Files.newOutputStream(file)) {
-      for (byte[] part : parts) {
-        digest.update(part);
-        out.write(part);
-      }
-    }
-    return HexFormat.of().formatHex(digest.digest());
+    return VersionImport.into(
+        modelDir(name), versionDir(name, version), name, version, manifestJson, weightParts);
   }
 
   /** Creates the folder of the next free number; creation fails if it exists, so none is reused. */
@@ -380,7 +324,7 @@ public final class ModelStore {
     }
   }
 
-  private static void deleteQuietly(Path dir) {
+  static void deleteQuietly(Path dir) {
     try (Stream<Path> files = Files.walk(dir)) {
       for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
         Files.deleteIfExists(p);

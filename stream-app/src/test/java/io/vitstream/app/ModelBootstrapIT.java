@@ -2,7 +2,6 @@ package io.vitstream.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ai.djl.Device;
 import io.vitstream.artifact.ArtifactPublisher;
 import io.vitstream.artifact.PublishingEvents;
 import io.vitstream.avro.ModelStatus;
@@ -117,8 +116,7 @@ class ModelBootstrapIT {
       long t1 = System.nanoTime();
       try (var artifacts = new ArtifactPublisher(c.clientConfig(), c.artifacts());
           var events =
-              new ModelVersionPublisher(
-                  c.clientConfig(), c.inference().topics().modelVersions())) {
+              new ModelVersionPublisher(c.clientConfig(), c.inference().topics().modelVersions())) {
         new PublishingEvents(trainer, artifacts, events)
             .accept(TinyModels.event(NAME, v3, ModelStatus.PROMOTED));
       }

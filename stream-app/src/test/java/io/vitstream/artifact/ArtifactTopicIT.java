@@ -226,7 +226,8 @@ class ArtifactTopicIT {
         new ArtifactSettings(settings.topic(), settings.chunkBytes(), Duration.ofSeconds(60));
     ModelStore later = ModelStore.open(other);
     var fetch =
-        CompletableFuture.runAsync(() -> new ArtifactCache(later, client(), patient).fetch(name, v));
+        CompletableFuture.runAsync(
+            () -> new ArtifactCache(later, client(), patient).fetch(name, v));
     try (var publisher = new ArtifactPublisher(client(), settings)) {
       publisher.publish(source, name, v);
     }
@@ -248,8 +249,7 @@ class ArtifactTopicIT {
 
   private static void send(String topic, String key, ModelArtifact value) throws Exception {
     var serde = new SingleObjectAvroSerde<>(ModelArtifact.class);
-    try (var producer =
-        new KafkaProducer<>(client(), new StringSerializer(), serde.serializer())) {
+    try (var producer = new KafkaProducer<>(client(), new StringSerializer(), serde.serializer())) {
       producer.send(new ProducerRecord<>(topic, key, value)).get();
     }
   }

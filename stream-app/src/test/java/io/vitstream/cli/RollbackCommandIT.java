@@ -61,7 +61,8 @@ class RollbackCommandIT {
       var settings = AppConfig.defaults().artifacts();
       var elsewhere = ModelStore.open(root.resolve("elsewhere"));
       var cache =
-          new ArtifactCache(elsewhere, Map.of("bootstrap.servers", kafka.bootstrapServers()), settings);
+          new ArtifactCache(
+              elsewhere, Map.of("bootstrap.servers", kafka.bootstrapServers()), settings);
       assertThat(cache.syncPromoted("fm")).hasValue(1);
       assertThat(elsewhere.versions("fm")).containsExactly(1);
     }

@@ -87,8 +87,7 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
   private Properties properties(int node, int controllerPort) {
     Path logs = dataDir.resolve("node-" + node);
     int port = ports.get(node - 1);
-    Properties p =
-        EmbeddedKafka.serverProperties(port, controllerPort, logs, Optional.empty());
+    Properties p = EmbeddedKafka.serverProperties(port, controllerPort, logs, Optional.empty());
     p.put("node.id", Integer.toString(node));
     if (node > 1) {
       p.put("process.roles", "broker");

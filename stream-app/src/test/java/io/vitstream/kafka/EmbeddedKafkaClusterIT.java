@@ -53,8 +53,7 @@ class EmbeddedKafkaClusterIT {
 
       // Then an instance with an empty store still fetches the version whole
       ModelStore empty = ModelStore.open(to);
-      assertThat(new ArtifactCache(empty, client, settings).syncPromoted("replicated"))
-          .hasValue(v);
+      assertThat(new ArtifactCache(empty, client, settings).syncPromoted("replicated")).hasValue(v);
       assertThat(Files.readAllBytes(empty.files("replicated", v).weights()))
           .isEqualTo(Files.readAllBytes(source.files("replicated", v).weights()));
 
