@@ -23,7 +23,7 @@ class SchemaFilesTest {
     try (Stream<Path> s = Files.list(AVRO)) {
       files = s.filter(p -> p.toString().endsWith(".avsc")).sorted().toList();
     }
-    assertThat(files).hasSize(5);
+    assertThat(files).hasSize(6);
     for (Path file : files) {
       // each file parses alone, as an independent client would parse it
       check(new Schema.Parser().parse(file.toFile()), problems);

@@ -1,5 +1,6 @@
 package io.vitstream.app;
 
+import io.vitstream.artifact.ArtifactSettings;
 import io.vitstream.batching.BatchPolicy;
 import io.vitstream.feedback.GatePolicy;
 import io.vitstream.feedback.RollbackPolicy;
@@ -38,6 +39,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
  * @param metricsPort port of the Prometheus endpoint; 0 = a free port
  * @param model the model to serve
  * @param feedback the feedback loop's settings
+ * @param artifacts how model versions travel through Kafka
  * @param clientProperties every other key of the file, for the Kafka clients
  */
 public record AppConfig(
@@ -53,6 +55,7 @@ public record AppConfig(
     int metricsPort,
     ModelSettings model,
     FeedbackConfig feedback,
+    ArtifactSettings artifacts,
     Map<String, String> clientProperties) {
 
   /** Room in a produced record for its key, headers and framing, besides the value. */
@@ -125,7 +128,8 @@ public record AppConfig(
             v.string(ConfigKeys.TOPIC_PREDICTIONS),
             v.string(ConfigKeys.TOPIC_FEEDBACK),
             v.string(ConfigKeys.TOPIC_MODEL_VERSIONS),
-            v.string(ConfigKeys.TOPIC_DEAD_LETTERS));
+            v.string(ConfigKeys.TOPIC_DEAD_LETTERS),
+            v.string(ConfigKeys.TOPIC_MODEL_ARTIFACTS));
     var batch =
         BatchPolicy.of(
                 v.integer(ConfigKeys.MAX_BATCH_SIZE),
@@ -164,6 +168,10 @@ public record AppConfig(
         v.integer(ConfigKeys.METRICS_PORT),
         model,
         feedback(v),
+        new ArtifactSettings(
+            topics.modelArtifacts(),
+            v.integer(ConfigKeys.ARTIFACT_CHUNK_BYTES),
+            Duration.ofSeconds(v.integer(ConfigKeys.ARTIFACT_WAIT_S))),
         v.clients());
   }
 
@@ -253,6 +261,7 @@ public record AppConfig(
         metricsPort,
         model,
         feedback,
+        artifacts,
         properties);
   }
 

@@ -146,6 +146,28 @@ public final class ConfigKeys {
   public static final ConfigKey TOPIC_DEAD_LETTERS =
       new ConfigKey(
           "topic.dead.letters", STRING, "dead-letters", topicName(), "Topic of DeadLetters");
+  public static final ConfigKey TOPIC_MODEL_ARTIFACTS =
+      new ConfigKey(
+          "topic.model.artifacts",
+          STRING,
+          "model-artifacts",
+          topicName(),
+          "Compacted topic of model versions' files, in chunks: how instances get a promoted version");
+  public static final ConfigKey ARTIFACT_CHUNK_BYTES =
+      new ConfigKey(
+          "artifact.chunk.bytes",
+          INT,
+          "524288",
+          between(1024, 64 << 20),
+          "Bytes of weights per model-artifacts record (lowered to fit the topic's max.message.bytes)");
+  public static final ConfigKey ARTIFACT_WAIT_S =
+      new ConfigKey(
+          "artifact.wait.s",
+          INT,
+          "60",
+          atLeast(0),
+          "How long an instance waits for a promoted version's artifact to be complete before it"
+              + " skips the version");
   public static final ConfigKey TOPIC_PARTITIONS =
       new ConfigKey(
           "topic.partitions",
@@ -231,6 +253,9 @@ public final class ConfigKeys {
           TOPIC_FEEDBACK,
           TOPIC_MODEL_VERSIONS,
           TOPIC_DEAD_LETTERS,
+          TOPIC_MODEL_ARTIFACTS,
+          ARTIFACT_CHUNK_BYTES,
+          ARTIFACT_WAIT_S,
           TOPIC_PARTITIONS,
           TOPIC_CREATE,
           BROKER_WAIT_S,

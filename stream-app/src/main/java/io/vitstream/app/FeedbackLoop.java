@@ -1,6 +1,9 @@
 package io.vitstream.app;
 
 import ai.djl.Device;
+import io.vitstream.artifact.ArtifactPublisher;
+import io.vitstream.artifact.PointerFollowingRollbacks;
+import io.vitstream.artifact.PublishingEvents;
 import io.vitstream.dataset.LabeledImages;
 import io.vitstream.evaluation.Evaluator;
 import io.vitstream.feedback.CandidateRecipe;
@@ -19,8 +22,8 @@ import java.util.function.Supplier;
 /**
  * The feedback loop, wired once for {@code vitstream run}, the drift demo and the tests: the
  * feedback service and its fine-tuning job on the store the served model comes from, publishing
- * ModelVersion events (rollbacks are decided in the feedback topology). A loop that is off is a
- * real object that does nothing.
+ * ModelVersion events, each promoted version's artifact first (rollbacks are decided in the
+ * feedback topology). A loop that is off is a real object that does nothing.
  */
 public final class FeedbackLoop implements AutoCloseable {
   /**
@@ -109,6 +112,8 @@ public final class FeedbackLoop implements AutoCloseable {
     try {
       var publisher = new ModelVersionPublisher(config.clientConfig(), topics.modelVersions());
       owned.add(0, publisher);
+      var artifacts = new ArtifactPublisher(config.clientConfig(), config.artifacts());
+      owned.add(0, artifacts);
       Device device = Device.fromName(config.model().device());
       Cancellation cancellation = new Cancellation();
       CandidateRecipe recipe =
@@ -140,10 +145,11 @@ public final class FeedbackLoop implements AutoCloseable {
               fc.gate(),
               data.regression(),
               recipe,
-              publisher,
+              new PublishingEvents(store, artifacts, publisher),
               cancellation);
       owned.add(0, job);
-      var service = new FeedbackService(config, settings, job, metrics);
+      var tuner = new PointerFollowingRollbacks(job, store, artifacts);
+      var service = new FeedbackService(config, settings, tuner, metrics);
       owned.add(0, service);
       service.start();
       return new FeedbackLoop(Optional.of(service), owned);

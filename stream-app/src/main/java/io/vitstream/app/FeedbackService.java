@@ -1,8 +1,8 @@
 package io.vitstream.app;
 
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
-import io.vitstream.feedback.FineTuneJob;
 import io.vitstream.feedback.FineTuneWorker;
+import io.vitstream.feedback.FineTuner;
 import io.vitstream.kafka.TopicAdmin;
 import io.vitstream.metrics.Metrics;
 import io.vitstream.topology.FeedbackSettings;
@@ -28,20 +28,20 @@ import org.apache.kafka.streams.StreamsConfig;
 public final class FeedbackService implements AutoCloseable {
   private final AppConfig config;
   private final FeedbackSettings settings;
-  private final FineTuneJob job;
+  private final FineTuner job;
   private final Metrics metrics;
   private KafkaStreams streams;
   private KafkaStreamsMetrics streamsMetrics;
   private FineTuneWorker worker;
   private final StreamsFailure failure = new StreamsFailure("feedback loop");
 
-  public FeedbackService(AppConfig config, FeedbackSettings settings, FineTuneJob job) {
+  public FeedbackService(AppConfig config, FeedbackSettings settings, FineTuner job) {
     this(config, settings, job, Metrics.noop());
   }
 
   /** As above, with live accuracy and Kafka Streams' metrics in {@code metrics}. */
   public FeedbackService(
-      AppConfig config, FeedbackSettings settings, FineTuneJob job, Metrics metrics) {
+      AppConfig config, FeedbackSettings settings, FineTuner job, Metrics metrics) {
     this.metrics = metrics;
     this.config = config;
     this.settings = settings;

@@ -1,6 +1,7 @@
 package io.vitstream.app;
 
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.vitstream.artifact.ArtifactCache;
 import io.vitstream.inference.BatchClassifier;
 import io.vitstream.inference.BatchShapes;
 import io.vitstream.inference.Classifier;
@@ -40,7 +41,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Given a model store, the service also follows the {@code model-versions} topic and hot-swaps
  * the model in its {@link ModelSlot} when another version is promoted or rolled back to (see {@link
- * ModelVersionListener}).
+ * ModelVersionListener}), fetching the version from the artifact topic when the store lacks it.
  */
 public final class InferenceService implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(InferenceService.class);
@@ -206,6 +207,7 @@ public final class InferenceService implements AutoCloseable {
       listener =
           new ModelVersionListener(
               store.get(),
+              new ArtifactCache(store.get(), config.clientConfig(), config.artifacts()),
               slot,
               shapes,
               config.clientConfig(),

@@ -1,6 +1,8 @@
 package io.vitstream.cli;
 
 import io.vitstream.app.AppConfig;
+import io.vitstream.artifact.ArtifactPublisher;
+import io.vitstream.artifact.PublishingEvents;
 import io.vitstream.avro.ModelStatus;
 import io.vitstream.avro.ModelVersion;
 import io.vitstream.feedback.ModelVersionPublisher;
@@ -28,7 +30,8 @@ final class RollbackCommand implements Callable<Integer> {
   @Option(
       names = "--announce",
       description =
-          "Also publish a ROLLED_BACK event to model-versions, so running services swap back")
+          "Also publish the version to model-artifacts and a ROLLED_BACK event to model-versions,"
+              + " so running services swap back")
   boolean announce;
 
   @Parameters(paramLabel = "NAME", description = "the model")
@@ -41,15 +44,17 @@ final class RollbackCommand implements Callable<Integer> {
     if (announce) {
       AppConfig config = options.load(Map.of());
       String topic = config.inference().topics().modelVersions();
-      try (var publisher = new ModelVersionPublisher(config.clientConfig(), topic)) {
-        publisher.accept(
-            ModelVersion.newBuilder()
-                .setModelName(name)
-                .setVersion(version)
-                .setStatus(ModelStatus.ROLLED_BACK)
-                .setReason("rolled back by hand")
-                .setEventTime(Instant.now())
-                .build());
+      try (var publisher = new ModelVersionPublisher(config.clientConfig(), topic);
+          var artifacts = new ArtifactPublisher(config.clientConfig(), config.artifacts())) {
+        new PublishingEvents(store.open(), artifacts, publisher)
+            .accept(
+                ModelVersion.newBuilder()
+                    .setModelName(name)
+                    .setVersion(version)
+                    .setStatus(ModelStatus.ROLLED_BACK)
+                    .setReason("rolled back by hand")
+                    .setEventTime(Instant.now())
+                    .build());
       }
       spec.commandLine().getOut().println("announced on " + topic);
     }

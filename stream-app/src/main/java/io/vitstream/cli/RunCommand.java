@@ -3,6 +3,7 @@ package io.vitstream.cli;
 import io.vitstream.app.AppConfig;
 import io.vitstream.app.FeedbackLoop;
 import io.vitstream.app.InferenceService;
+import io.vitstream.app.ModelBootstrap;
 import io.vitstream.inference.ModelSlot;
 import io.vitstream.inference.ServingModel;
 import io.vitstream.kafka.BrokerProbe;
@@ -54,6 +55,8 @@ final class RunCommand implements Callable<Integer> {
         config.model().checkpoint().isEmpty()
             ? Optional.of(ModelStore.open(CliPaths.defaultStore()))
             : Optional.empty();
+    // an empty store gets the cluster's promoted version from Kafka; a first instance seeds it
+    store.ifPresent(s -> ModelBootstrap.prepare(config, s));
     try (Metrics metrics = Metrics.prometheus();
         HttpEndpoint http = HttpEndpoint.start(config.metricsPort());
         ModelSlot<ServingModel> slot =

@@ -27,7 +27,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Swaps the served model when the {@code model-versions} topic says another version of it was
- * promoted or rolled back to. The version is loaded from the model store (its sha256 checked),
+ * promoted or rolled back to. The version is made present in the model store by a {@link
+ * VersionSource} (from Kafka, when instances share nothing else), loaded (its sha256 checked),
  * warmed up on every batch shape, then installed in the {@link ModelSlot}; the batches in flight
  * finish on the old model, whose memory is freed after them. A version that cannot be loaded is
  * logged in one line and the old model keeps serving.
@@ -40,6 +41,7 @@ public final class ModelVersionListener implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ModelVersionListener.class);
 
   private final ModelStore store;
+  private final VersionSource source;
   private final ModelSlot<ServingModel> slot;
   private final BatchClassifier warmer;
   private final Map<String, Object> clientConfig;
@@ -76,6 +78,22 @@ public final class ModelVersionListener implements AutoCloseable {
       Map<String, Object> clientConfig,
       String topic,
       Metrics metrics) {
+    this(store, VersionSource.localOnly(), slot, shapes, clientConfig, topic, metrics);
+  }
+
+  /**
+   * As above, first making each version present in the store through {@code source} (e.g. from
+   * Kafka); a version it cannot provide is not served, with one line.
+   */
+  public ModelVersionListener(
+      ModelStore store,
+      VersionSource source,
+      ModelSlot<ServingModel> slot,
+      BatchShapes shapes,
+      Map<String, Object> clientConfig,
+      String topic,
+      Metrics metrics) {
+    this.source = source;
     this.metrics = metrics;
     this.store = store;
     this.slot = slot;
@@ -111,14 +129,16 @@ public final class ModelVersionListener implements AutoCloseable {
   }
 
   /**
-   * Loads, warms up and installs a version of the served model.
+   * Fetches if needed, loads, warms up and installs a version of the served model.
    *
-   * @return false, after one log line, when it cannot be loaded; the old model keeps serving
+   * @return false, after one log line, when it cannot be fetched or loaded; the old model keeps
+   *     serving
    */
   public boolean swapTo(int version) {
     ServingModel old = slot.peek();
     ServingModel next;
     try {
+      source.fetch(old.name(), version);
       var provider =
           new StoreModelProvider(
               store,

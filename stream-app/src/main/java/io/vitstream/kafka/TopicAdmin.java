@@ -22,13 +22,13 @@ public final class TopicAdmin {
   private TopicAdmin() {}
 
   /**
-   * Creates the missing topics. model-versions is compacted; the others use the broker's cleanup
-   * policy. Replication uses the broker's default.
+   * Creates the missing topics. model-versions and model-artifacts are compacted; the others use
+   * the broker's cleanup policy. Replication uses the broker's default.
    *
    * @param admin a connected admin client; may not be null
-   * @param partitions partitions of each new topic (model-versions always gets 1, so that the
-   *     latest version per model is totally ordered; feedback always gets 1, so that one task
-   *     trains)
+   * @param partitions partitions of each new topic (model-versions and model-artifacts always get
+   *     1, so that the latest version per model is totally ordered and a version's header follows
+   *     its chunks; feedback always gets 1, so that one task trains)
    * @return the names of the topics created by this call
    */
   public static List<String> createMissing(Admin admin, TopicNames names, int partitions) {
@@ -42,7 +42,8 @@ public final class TopicAdmin {
         if (existing.contains(name)) {
           continue;
         }
-        boolean compacted = name.equals(names.modelVersions());
+        boolean compacted =
+            name.equals(names.modelVersions()) || name.equals(names.modelArtifacts());
         boolean single = compacted || name.equals(names.feedback());
         NewTopic topic = new NewTopic(name, Optional.of(single ? 1 : partitions), Optional.empty());
         if (compacted) {

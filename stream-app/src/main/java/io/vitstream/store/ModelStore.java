@@ -205,6 +205,37 @@ public final class ModelStore {
     }
   }
 
+  /**
+   * The files of a complete version, for copying it elsewhere (e.g. to Kafka).
+   *
+   * @throws StoreException when the version is not complete in this store
+   */
+  public VersionFiles files(String name, int version) {
+    Path dir = versionDir(name, version);
+    if (!Files.isRegularFile(dir.resolve(MANIFEST))) {
+      throw new StoreException("no version " + version + " of model '" + name + "' in " + root);
+    }
+    return new VersionFiles(dir.resolve(MANIFEST), dir.resolve(Checkpoints.WEIGHTS));
+  }
+
+  /**
+   * Adds a version made elsewhere under its own number, as {@link #publish} would have written it:
+   * the manifest must describe {@code name:version} and the weights, concatenated in order, must
+   * have the manifest's sha256. Written into a temp folder and renamed into place; a version that
+   * is already complete here is left as it is.
+   *
+   * @param manifestJson the version's manifest.json
+   * @param weightParts the parts of model.safetensors, in order
+   * @return whether this call added the version
+   * @throws StoreException in one line when the manifest or the weights do not check out; nothing
+   *     is left behind
+   */
+  public boolean importVersion(
+      String name, int version, byte[] manifestJson, List<byte[]> weightParts) {
+    return VersionImport.into(
+        modelDir(name), versionDir(name, version), name, version, manifestJson, weightParts);
+  }
+
   /** Creates the folder of the next free number; creation fails if it exists, so none is reused. */
   private int reserveVersion(Path dir) throws IOException {
     int next = highestNumber(dir) + 1;
@@ -293,7 +324,7 @@ public final class ModelStore {
     }
   }
 
-  private static void deleteQuietly(Path dir) {
+  static void deleteQuietly(Path dir) {
     try (Stream<Path> files = Files.walk(dir)) {
       for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
         Files.deleteIfExists(p);

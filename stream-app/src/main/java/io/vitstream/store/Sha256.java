@@ -10,8 +10,13 @@ public final class Sha256 {
 
   /** The hex SHA-256 of {@code data}. */
   public static String hex(byte[] data) {
+    return HexFormat.of().formatHex(digest().digest(data));
+  }
+
+  /** A fresh SHA-256 digest, for data that comes in parts. */
+  public static MessageDigest digest() {
     try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
+      return MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("the JVM has no SHA-256", e);
     }

@@ -2,6 +2,8 @@ package io.vitstream.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vitstream.app.AppConfig;
+import io.vitstream.artifact.ArtifactCache;
 import io.vitstream.avro.ModelStatus;
 import io.vitstream.avro.ModelVersion;
 import io.vitstream.kafka.EmbeddedKafka;
@@ -11,6 +13,7 @@ import io.vitstream.testing.Clients;
 import io.vitstream.testing.TinyModels;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -54,6 +57,14 @@ class RollbackCommandIT {
                 assertThat(e.value().getStatus()).isEqualTo(ModelStatus.ROLLED_BACK);
                 assertThat(e.value().getVersion()).isEqualTo(1);
               });
+      // and model-artifacts has version 1 as the promoted one, for instances on other machines
+      var settings = AppConfig.defaults().artifacts();
+      var elsewhere = ModelStore.open(root.resolve("elsewhere"));
+      var cache =
+          new ArtifactCache(
+              elsewhere, Map.of("bootstrap.servers", kafka.bootstrapServers()), settings);
+      assertThat(cache.syncPromoted("fm")).hasValue(1);
+      assertThat(elsewhere.versions("fm")).containsExactly(1);
     }
   }
 }

@@ -25,6 +25,7 @@ final class AppProcess implements AutoCloseable {
   private final Process process;
   private final CountDownLatch serving = new CountDownLatch(1);
   private final List<String> errors = new ArrayList<>();
+  private volatile String servingLine = "";
 
   private AppProcess(Process process) {
     this.process = process;
@@ -60,6 +61,14 @@ final class AppProcess implements AutoCloseable {
 
   /** Starts {@code vitstream run --config FILE}, serving the store's promoted model. */
   static AppProcess run(Path config) throws IOException {
+    return run(config, Path.of(System.getProperty("vitstream.repo.dir", "..")));
+  }
+
+  /**
+   * Starts {@code vitstream run --config FILE} in {@code home}: it serves the promoted model of
+   * {@code home/model-store}, which may be empty (the promoted version then comes from Kafka).
+   */
+  static AppProcess run(Path config, Path home) throws IOException {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     List<String> cmd =
         List.of(
@@ -68,7 +77,7 @@ final class AppProcess implements AutoCloseable {
             "-Dai.djl.offline=true",
             "-Dai.djl.pytorch.graph_optimizer=false",
             "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
-            "-Dvitstream.home=" + System.getProperty("vitstream.repo.dir", ".."),
+            "-Dvitstream.home=" + home,
             "-cp",
             System.getProperty("java.class.path"),
             "io.vitstream.cli.Main",
@@ -82,6 +91,7 @@ final class AppProcess implements AutoCloseable {
     try (var r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
       for (String line = r.readLine(); line != null; line = r.readLine()) {
         if (line.startsWith("run: serving")) {
+          servingLine = line;
           serving.countDown();
         }
         if (isErr && line.startsWith("vitstream:")) {
@@ -98,6 +108,11 @@ final class AppProcess implements AutoCloseable {
   /** Waits until the app says it serves; false on timeout or death. */
   boolean awaitServing(Duration timeout) throws InterruptedException {
     return serving.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /** The app's {@code run: serving NAME vN from ...} line; empty before it serves. */
+  String servingLine() {
+    return servingLine;
   }
 
   /** The {@code vitstream:} lines the app printed on stderr. */

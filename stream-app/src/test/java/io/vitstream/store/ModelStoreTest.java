@@ -196,4 +196,60 @@ class ModelStoreTest {
       assertThat(loaded.manifest().version()).isEqualTo(1);
     }
   }
+
+  @Test
+  void shouldImportAVersionUnderItsOwnNumberWhenItsWeightsMatchTheManifest(@TempDir Path other)
+      throws IOException {
+    // Given version 1 and 2 of a model in one store
+    ModelStore source = ModelStore.open(root);
+    publish(source, "m", 1);
+    int v2 = publish(source, "m", 2);
+    VersionFiles files = source.files("m", v2);
+    byte[] weights = Files.readAllBytes(files.weights());
+    byte[] manifest = Files.readAllBytes(files.manifest());
+
+    // When version 2 alone is imported into an empty store, in two parts
+    ModelStore target = ModelStore.open(other);
+    int half = weights.length / 2;
+    boolean added =
+        target.importVersion(
+            "m",
+            v2,
+            manifest,
+            List.of(
+                java.util.Arrays.copyOfRange(weights, 0, half),
+                java.util.Arrays.copyOfRange(weights, half, weights.length)));
+
+    // Then it is there as version 2, byte for byte, and a second import changes nothing
+    assertThat(added).isTrue();
+    assertThat(target.versions("m")).containsExactly(v2);
+    assertThat(Files.readAllBytes(target.files("m", v2).weights())).isEqualTo(weights);
+    assertThat(target.importVersion("m", v2, manifest, List.of(weights))).isFalse();
+  }
+
+  @Test
+  void shouldRefuseAnImportWhoseWeightsOrVersionDisagreeWithTheManifestAndLeaveNothing(
+      @TempDir Path other) throws IOException {
+    // Given a version's manifest and weights, the weights with one bit flipped
+    ModelStore source = ModelStore.open(root);
+    int v = publish(source, "m", 1);
+    byte[] weights = Files.readAllBytes(source.files("m", v).weights());
+    byte[] manifest = Files.readAllBytes(source.files("m", v).manifest());
+    byte[] flipped = weights.clone();
+    flipped[flipped.length - 1] ^= 1;
+    ModelStore target = ModelStore.open(other);
+
+    // When they are imported, or imported under another number
+    // Then each is refused in one line and the store holds no version and no temp folder
+    assertThatThrownBy(() -> target.importVersion("m", v, manifest, List.of(flipped)))
+        .isInstanceOf(StoreException.class)
+        .hasMessageContaining("refusing to import model m:1: the weights' sha256 is");
+    assertThatThrownBy(() -> target.importVersion("m", 7, manifest, List.of(weights)))
+        .isInstanceOf(StoreException.class)
+        .hasMessageContaining("describes m:1");
+    assertThat(target.versions("m")).isEmpty();
+    try (var left = Files.list(other.resolve("m"))) {
+      assertThat(left).isEmpty();
+    }
+  }
 }

@@ -1,0 +1,177 @@
+package io.vitstream.kafka;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import kafka.server.KafkaConfig;
+import kafka.server.KafkaRaftServer;
+import kafka.tools.StorageTool;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.utils.Time;
+import org.awaitility.Awaitility;
+
+/**
+ * Several KRaft brokers in this JVM, one cluster: node 1 is broker and the (only) controller, the
+ * others are brokers. Topics are replicated to every broker by default, with {@code
+ * min.insync.replicas} one less, so any one broker but the controller can stop without losing an
+ * acknowledged record or refusing {@code acks=all} writes.
+ */
+public final class EmbeddedKafkaCluster implements AutoCloseable {
+  private final int size;
+  private final Path dataDir;
+  private final String clusterId = Uuid.randomUuid().toString();
+  private final List<KafkaRaftServer> servers = new ArrayList<>();
+  private final List<Integer> ports = new ArrayList<>();
+
+  private EmbeddedKafkaCluster(int size, Path dataDir) {
+    if (size < 2) {
+      throw new IllegalArgumentException("a cluster needs at least 2 brokers, got " + size);
+    }
+    this.size = size;
+    this.dataDir = dataDir;
+  }
+
+  /** {@code size} brokers on free ports, their data in a temporary directory deleted on close. */
+  public static EmbeddedKafkaCluster of(int size) {
+    try {
+      return new EmbeddedKafkaCluster(size, Files.createTempDirectory("vitstream-cluster-"));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Formats and starts every broker, then waits until all of them are in the cluster. */
+  public EmbeddedKafkaCluster start() {
+    try {
+      int controllerPort = freePort();
+      for (int node = 1; node <= size; node++) {
+        ports.add(freePort());
+      }
+      for (int node = 1; node <= size; node++) {
+        Properties props = properties(node, controllerPort);
+        Path cfg = dataDir.resolve("node-" + node + ".properties");
+        try (OutputStream out = Files.newOutputStream(cfg)) {
+          props.store(out, "vitstream embedded cluster node " + node);
+        }
+        format(cfg);
+        KafkaRaftServer server = new KafkaRaftServer(new KafkaConfig(props), Time.SYSTEM);
+        server.startup();
+        servers.add(server);
+      }
+      awaitBrokers(size);
+      return this;
+    } catch (IOException e) {
+      close();
+      throw new UncheckedIOException(e);
+    } catch (RuntimeException e) {
+      close();
+      throw e;
+    }
+  }
+
+  private Properties properties(int node, int controllerPort) {
+    Path logs = dataDir.resolve("node-" + node);
+    int port = ports.get(node - 1);
+    Properties p = EmbeddedKafka.serverProperties(port, controllerPort, logs, Optional.empty());
+    p.put("node.id", Integer.toString(node));
+    if (node > 1) {
+      p.put("process.roles", "broker");
+      p.put("listeners", "PLAINTEXT://localhost:" + port);
+    }
+    String replicas = Integer.toString(size);
+    String minIsr = Integer.toString(size - 1);
+    p.put("default.replication.factor", replicas);
+    p.put("min.insync.replicas", minIsr);
+    p.put("offsets.topic.replication.factor", replicas);
+    p.put("transaction.state.log.replication.factor", replicas);
+    p.put("transaction.state.log.min.isr", minIsr);
+    p.put("share.coordinator.state.topic.replication.factor", replicas);
+    p.put("share.coordinator.state.topic.min.isr", minIsr);
+    return p;
+  }
+
+  private void format(Path cfg) {
+    String[] args = {
+      "format",
+      "-t",
+      clusterId,
+      "-c",
+      cfg.toString(),
+      "--feature",
+      "transaction.version=" + EmbeddedKafka.TRANSACTION_VERSION
+    };
+    int rc = StorageTool.execute(args, new PrintStream(OutputStream.nullOutputStream()));
+    if (rc != 0) {
+      throw new IllegalStateException("formatting " + cfg + " failed (exit " + rc + ")");
+    }
+  }
+
+  /** Every broker's {@code host:port}, the stopped ones included. */
+  public String bootstrapServers() {
+    return ports.stream().map(p -> "localhost:" + p).collect(Collectors.joining(","));
+  }
+
+  /**
+   * Stops broker {@code node} (2 up to the size: node 1 is the controller) and waits until the
+   * cluster no longer lists it.
+   */
+  public void stopBroker(int node) {
+    if (node < 2 || node > size) {
+      throw new IllegalArgumentException("can stop brokers 2 to " + size + ", not " + node);
+    }
+    KafkaRaftServer server = servers.get(node - 1);
+    server.shutdown();
+    server.awaitShutdown();
+    awaitBrokers(size - 1);
+  }
+
+  private void awaitBrokers(int n) {
+    try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrapServers()))) {
+      Awaitility.await(n + " brokers")
+          .atMost(java.time.Duration.ofSeconds(60))
+          .ignoreExceptions()
+          .until(() -> admin.describeCluster().nodes().get(5, TimeUnit.SECONDS).size() == n);
+    }
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      s.setReuseAddress(true);
+      return s.getLocalPort();
+    }
+  }
+
+  /** Stops the brokers, the controller last, and deletes the data. */
+  @Override
+  public void close() {
+    for (int i = servers.size() - 1; i >= 0; i--) {
+      try {
+        servers.get(i).shutdown();
+        servers.get(i).awaitShutdown();
+      } catch (RuntimeException e) {
+        // already stopped
+      }
+    }
+    servers.clear();
+    try (Stream<Path> walk = Files.walk(dataDir)) {
+      walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
