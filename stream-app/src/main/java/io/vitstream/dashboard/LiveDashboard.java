@@ -1,6 +1,6 @@
 package io.vitstream.dashboard;
 
-import io.vitstream.app.DemoWatch;
+import io.vitstream.demo.DemoWatch;
 import io.vitstream.metrics.HttpEndpoint;
 
 /**

@@ -2,6 +2,7 @@ package io.vitstream.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vitstream.demo.Demo;
 import io.vitstream.inference.ModelSlot;
 import io.vitstream.inference.ServingModel;
 import io.vitstream.kafka.EmbeddedKafka;

@@ -2,7 +2,7 @@ package io.vitstream.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.vitstream.app.Drift;
+import io.vitstream.demo.Drift;
 import org.junit.jupiter.api.Test;
 
 /** {@code vitstream demo} flags that fail before anything starts. */

@@ -1,10 +1,10 @@
 package io.vitstream.experiments;
 
 import ai.djl.Device;
-import io.vitstream.app.Drift;
 import io.vitstream.dataset.FashionMnist;
 import io.vitstream.dataset.LabeledImages;
 import io.vitstream.dataset.Split;
+import io.vitstream.demo.Drift;
 import io.vitstream.evaluation.Evaluator;
 import io.vitstream.runtime.Djl;
 import io.vitstream.store.ModelStore;

@@ -1,4 +1,4 @@
-package io.vitstream.app;
+package io.vitstream.demo;
 
 import java.util.SplittableRandom;
 

@@ -1,5 +1,7 @@
-package io.vitstream.app;
+package io.vitstream.demo;
 
+import io.vitstream.app.AppConfig;
+import io.vitstream.app.InferenceService;
 import io.vitstream.avro.Prediction;
 import io.vitstream.image.ImageDecoder;
 import io.vitstream.image.ImagePreprocessor;
@@ -274,7 +276,7 @@ public final class Demo {
     return sorted[(int) Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)];
   }
 
-  static void deleteQuietly(Path dir) {
+  public static void deleteQuietly(Path dir) {
     try (var walk = Files.walk(dir)) {
       walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
     } catch (IOException ignored) {

@@ -1,5 +1,6 @@
-package io.vitstream.app;
+package io.vitstream.demo;
 
+import io.vitstream.app.AppConfig;
 import io.vitstream.publish.SourceImage;
 import java.util.List;
 

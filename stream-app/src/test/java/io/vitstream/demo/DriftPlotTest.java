@@ -1,4 +1,4 @@
-package io.vitstream.app;
+package io.vitstream.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package io.vitstream.app;
+package io.vitstream.demo;
 
 import io.vitstream.dataset.LabeledImages;
 import java.util.SplittableRandom;

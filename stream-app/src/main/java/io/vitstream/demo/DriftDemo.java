@@ -1,6 +1,10 @@
-package io.vitstream.app;
+package io.vitstream.demo;
 
 import ai.djl.Device;
+import io.vitstream.app.AppConfig;
+import io.vitstream.app.FeedbackConfig;
+import io.vitstream.app.FeedbackLoop;
+import io.vitstream.app.InferenceService;
 import io.vitstream.avro.Feedback;
 import io.vitstream.avro.ModelVersion;
 import io.vitstream.avro.Prediction;

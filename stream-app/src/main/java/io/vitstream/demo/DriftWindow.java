@@ -1,4 +1,4 @@
-package io.vitstream.app;
+package io.vitstream.demo;
 
 /** One window of predictions, in arrival order. */
 public record DriftWindow(int first, int count, int correct, String versions, boolean drifted) {

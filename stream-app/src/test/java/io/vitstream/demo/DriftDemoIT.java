@@ -1,7 +1,10 @@
-package io.vitstream.app;
+package io.vitstream.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vitstream.app.AppConfig;
+import io.vitstream.app.ConfigKeys;
+import io.vitstream.app.FeedbackKeys;
 import io.vitstream.avro.ModelStatus;
 import io.vitstream.dataset.FashionMnist;
 import io.vitstream.dataset.Split;

@@ -1,4 +1,4 @@
-package io.vitstream.app;
+package io.vitstream.demo;
 
 import io.vitstream.avro.ModelStatus;
 import io.vitstream.chart.LineChart;

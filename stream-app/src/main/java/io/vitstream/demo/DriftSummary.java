@@ -1,4 +1,4 @@
-package io.vitstream.app;
+package io.vitstream.demo;
 
 import ai.djl.Device;
 import io.vitstream.avro.ModelStatus;
