@@ -30,7 +30,7 @@ import java.util.SplittableRandom;
  * features is trained with Adam on the weighted cross-entropy.
  */
 public final class RouterTrainer {
-  static final int STEPS = Integer.getInteger("router.steps", 600);
+  static final int STEPS = Integer.getInteger("router.steps", 400);
   static final float LEARNING_RATE = Float.parseFloat(System.getProperty("router.lr", "3e-3"));
   static final float WEIGHT_DECAY = 1e-4f;
 
@@ -43,7 +43,7 @@ public final class RouterTrainer {
   private static final int BATCH = 256;
 
   /** The share of held-out base-expert images the router may cost. */
-  static final double MAX_ORIGINAL_MISROUTED = 0.002;
+  static final double MAX_ORIGINAL_MISROUTED = 0.005;
 
   static final float BIAS_STEP = 0.25f;
   static final float MAX_BIAS = 8;
@@ -304,7 +304,7 @@ public final class RouterTrainer {
         int e = chosen(scores, i, experts, bias);
         lost += target[row] == 0 && correct[0][row] && !correct[e][row] ? 1 : 0;
       }
-      if (lost <= MAX_ORIGINAL_MISROUTED * originals) {
+      if (lost <= Math.max(1, MAX_ORIGINAL_MISROUTED * originals)) {
         return bias;
       }
     }

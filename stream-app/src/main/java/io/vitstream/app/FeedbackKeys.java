@@ -203,7 +203,7 @@ public final class FeedbackKeys {
       new ConfigKey(
           "finetune.router.originals",
           INT,
-          "5000",
+          "4000",
           atLeast(0),
           "Original training images the router is fitted on next to the feedback (needs the"
               + " fashion-mnist regression source; 0 = none)");

@@ -177,6 +177,7 @@ public final class FineTuneJob implements FineTuner, AutoCloseable {
       try (VitModel cand = trained.model()) {
         GateEvaluation.Result judged =
             gateEvaluation.evaluate(
+                champion,
                 LogitModel.of(champ.model()),
                 LogitModel.of(cand),
                 request.holdout(),

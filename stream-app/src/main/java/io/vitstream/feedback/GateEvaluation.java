@@ -18,6 +18,8 @@ final class GateEvaluation {
 
   private final Evaluator evaluator;
   private final LabeledImages regression;
+  private int cachedVersion = -1;
+  private Evaluation cachedRegression;
 
   /**
    * @param evaluator runs the models
@@ -45,13 +47,16 @@ final class GateEvaluation {
   record Result(GatePolicy.Metrics metrics, Evaluation candidateRegression) {}
 
   /**
-   * Evaluates both models on the holdout and on the regression set.
+   * Evaluates both models on the holdout and on the regression set (the champion's regression
+   * evaluation is kept for the next run of the same champion version).
    *
+   * @param championVersion the champion's version in the store
    * @param preprocessing the normalisation both models take
    * @param baseline the baseline's regression accuracy, given the champion's (see {@link
    *     RegressionBaseline#accuracy})
    */
   Result evaluate(
+      int championVersion,
       LogitModel champion,
       LogitModel candidate,
       LabeledImages holdout,
@@ -61,7 +66,11 @@ final class GateEvaluation {
         PairedComparison.of(
             evaluator.evaluate(champion, holdout, preprocessing),
             evaluator.evaluate(candidate, holdout, preprocessing));
-    Evaluation champRegression = evaluator.evaluate(champion, regression, preprocessing);
+    if (cachedVersion != championVersion) { // the champion's answers do not change between runs
+      cachedRegression = evaluator.evaluate(champion, regression, preprocessing);
+      cachedVersion = championVersion;
+    }
+    Evaluation champRegression = cachedRegression;
     Evaluation candRegression = evaluator.evaluate(candidate, regression, preprocessing);
     var metrics =
         new GatePolicy.Metrics(

@@ -33,9 +33,9 @@ class GateEvaluationTest {
 
         // When the gate evaluates a against b, and a against itself
         GateEvaluation.Result ab =
-            gate.evaluate(LogitModel.of(a), LogitModel.of(b), holdout, pre, acc -> 0.5);
+            gate.evaluate(1, LogitModel.of(a), LogitModel.of(b), holdout, pre, acc -> 0.5);
         GateEvaluation.Result aa =
-            gate.evaluate(LogitModel.of(a), LogitModel.of(a), holdout, pre, acc -> acc);
+            gate.evaluate(1, LogitModel.of(a), LogitModel.of(a), holdout, pre, acc -> acc);
 
         // Then the pairs hold both models' accuracies on every image of each set
         Evaluation aOnHoldout = evaluator.evaluate(a, holdout, pre);
