@@ -49,6 +49,15 @@ final class LineageCommand implements Callable<Integer> {
               m.provenance().feedback().equals("none")
                   ? m.provenance().dataset()
                   : m.provenance().feedback()));
+      int adapters = m.vit().inputAdapters();
+      if (adapters > 0) {
+        out.printf(
+            Locale.ROOT,
+            "  embeds each image with one of %d experts, chosen per image by its router: the base"
+                + " patch embedding or one of %d input adapter(s); one encoder and head%n",
+            adapters + 1,
+            adapters);
+      }
       v = m.parentVersion();
     }
     out.flush();
