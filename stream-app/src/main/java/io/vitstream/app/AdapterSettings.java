@@ -60,6 +60,6 @@ public record AdapterSettings(
             : pool.get().get().limit(routerOriginals);
     return Optional.of(
         new AdapterFineTune(
-            new AdapterRecipe(trainer, maxAdapters, seed, cancellation), originals));
+            new AdapterRecipe(trainer, maxAdapters, seed, cancellation), originals, cancellation));
   }
 }

@@ -145,8 +145,7 @@ public final class FeedbackLoop implements AutoCloseable {
               fc.gate(),
               data.regression(),
               recipe,
-              new PublishingEvents(store, artifacts, publisher),
-              cancellation);
+              new PublishingEvents(store, artifacts, publisher));
       owned.add(0, job);
       var tuner = new PointerFollowingRollbacks(job, store, artifacts);
       var service = new FeedbackService(config, settings, tuner, metrics);

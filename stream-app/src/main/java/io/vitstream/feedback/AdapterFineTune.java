@@ -3,6 +3,7 @@ package io.vitstream.feedback;
 import io.vitstream.adapt.AdapterRecipe;
 import io.vitstream.dataset.LabeledImages;
 import io.vitstream.store.LoadedModel;
+import io.vitstream.training.Cancellation;
 
 /**
  * Learns a new input adapter on the examples of the request (fresh and replayed: the adapter picks
@@ -13,14 +14,22 @@ import io.vitstream.store.LoadedModel;
 public final class AdapterFineTune implements CandidateRecipe {
   private final AdapterRecipe recipe;
   private final LabeledImages originals;
+  private final Cancellation cancellation;
 
   /**
    * @param recipe trains the adapter and the router
    * @param originals labelled images of the model's original data for the router (may be empty)
+   * @param cancellation the one {@code recipe} checks
    */
-  public AdapterFineTune(AdapterRecipe recipe, LabeledImages originals) {
+  public AdapterFineTune(AdapterRecipe recipe, LabeledImages originals, Cancellation cancellation) {
     this.recipe = recipe;
     this.originals = originals;
+    this.cancellation = cancellation;
+  }
+
+  @Override
+  public Cancellation cancellation() {
+    return cancellation;
   }
 
   @Override

@@ -1,6 +1,7 @@
 package io.vitstream.feedback;
 
 import io.vitstream.store.LoadedModel;
+import io.vitstream.training.Cancellation;
 import io.vitstream.vit.VitModel;
 
 /** How a fine-tuning run turns the champion and a request into a candidate model. */
@@ -24,4 +25,7 @@ public interface CandidateRecipe {
    * @throws RuntimeException when training fails or diverges; nothing stays allocated
    */
   Trained train(LoadedModel champion, FineTuneRequest request, long run);
+
+  /** Stops a running {@link #train} early when requested; reset before every run. */
+  Cancellation cancellation();
 }

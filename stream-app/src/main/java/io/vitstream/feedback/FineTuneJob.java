@@ -98,8 +98,7 @@ public final class FineTuneJob implements FineTuner, AutoCloseable {
             rehearsal,
             new Evaluator(EVAL_BATCH),
             new Cancellation()),
-        events,
-        new Cancellation());
+        events);
   }
 
   /**
@@ -107,7 +106,6 @@ public final class FineTuneJob implements FineTuner, AutoCloseable {
    *
    * @param seed recorded in a promoted version's provenance
    * @param recipe turns the champion and a request into a candidate
-   * @param cancellation the recipe's: requested by {@link #cancelRunning}, reset before each run
    */
   public FineTuneJob(
       ModelStore store,
@@ -117,8 +115,7 @@ public final class FineTuneJob implements FineTuner, AutoCloseable {
       GatePolicy gate,
       LabeledImages regression,
       CandidateRecipe recipe,
-      Consumer<ModelVersion> events,
-      Cancellation cancellation) {
+      Consumer<ModelVersion> events) {
     this.store = store;
     this.name = name;
     this.device = device;
@@ -126,7 +123,7 @@ public final class FineTuneJob implements FineTuner, AutoCloseable {
     this.gate = gate;
     this.recipe = recipe;
     this.events = events;
-    this.cancellation = cancellation;
+    this.cancellation = recipe.cancellation();
     this.baseline = new RegressionBaseline(store, name, device, regression, evaluator);
     this.gateEvaluation = new GateEvaluation(evaluator, regression);
   }

@@ -54,6 +54,11 @@ public final class FullFineTune implements CandidateRecipe {
   }
 
   @Override
+  public Cancellation cancellation() {
+    return cancellation;
+  }
+
+  @Override
   public Trained train(LoadedModel champion, FineTuneRequest request, long run) {
     LabeledImages feedback = request.trainingSet();
     LabeledImages rehearsed = rehearsal.draw(run);
