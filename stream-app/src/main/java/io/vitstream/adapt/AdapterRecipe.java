@@ -17,6 +17,9 @@ import java.util.Map;
  * slot up.
  */
 public final class AdapterRecipe {
+  private static final org.slf4j.Logger LOG =
+      org.slf4j.LoggerFactory.getLogger(AdapterRecipe.class);
+
   private final AdapterTrainer adapters;
   private final RouterTrainer router;
   private final int maxAdapters;
@@ -115,7 +118,12 @@ public final class AdapterRecipe {
         examples = examples.concat(adapted.start().apply(originals));
       }
       RouterTrainer.Fitted fitted = router.fit(candidate, examples, preprocessing, seed);
-      return new Candidate(candidate, adapted, fitted, (System.nanoTime() - start) / 1e9);
+      double seconds = (System.nanoTime() - start) / 1e9;
+      LOG.info(
+          "adapter {} s, router {} s",
+          String.format(java.util.Locale.ROOT, "%.1f", adapted.seconds()),
+          String.format(java.util.Locale.ROOT, "%.1f", seconds - adapted.seconds()));
+      return new Candidate(candidate, adapted, fitted, seconds);
     } catch (RuntimeException e) {
       candidate.close();
       throw e;

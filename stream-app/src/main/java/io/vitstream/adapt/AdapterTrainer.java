@@ -26,7 +26,7 @@ import java.util.Optional;
  */
 public final class AdapterTrainer {
   /** Fresh images scored per starting point. */
-  static final int SCREEN_LIMIT = 512;
+  static final int SCREEN_LIMIT = 384;
 
   /** Relative loss margin within which the simpler starting point wins. */
   static final double TIE = 0.1;

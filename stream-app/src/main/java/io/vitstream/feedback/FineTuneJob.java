@@ -171,6 +171,11 @@ public final class FineTuneJob implements FineTuner, AutoCloseable {
         return emit(
             rejected(champion, count, "training aborted: " + e.getMessage()), Optional.empty(), 0);
       }
+      LOG.info(
+          "trained a candidate of v{} in {} s: {}",
+          champion,
+          trained.seconds(),
+          trained.description());
       try (VitModel cand = trained.model()) {
         GateEvaluation.Result judged =
             gateEvaluation.evaluate(
