@@ -174,7 +174,7 @@ public final class FineTuneJob implements FineTuner, AutoCloseable {
       LOG.info(
           "trained a candidate of v{} in {} s: {}",
           champion,
-          trained.seconds(),
+          String.format(java.util.Locale.ROOT, "%.1f", trained.seconds()),
           trained.description());
       try (VitModel cand = trained.model()) {
         GateEvaluation.Result judged =
