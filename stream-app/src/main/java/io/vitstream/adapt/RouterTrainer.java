@@ -43,7 +43,7 @@ public final class RouterTrainer {
   private static final int BATCH = 256;
 
   /** The share of held-out base-expert images the router may cost. */
-  static final double MAX_ORIGINAL_MISROUTED = 0.005;
+  static final double MAX_ORIGINAL_MISROUTED = 0.003;
 
   static final float BIAS_STEP = 0.25f;
   static final float MAX_BIAS = 8;
