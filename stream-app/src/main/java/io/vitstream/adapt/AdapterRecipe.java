@@ -84,7 +84,8 @@ public final class AdapterRecipe {
    * Builds the candidate.
    *
    * @param champion the serving version's model
-   * @param fresh labelled images of the new domain, to train the adapter
+   * @param fresh the newest labelled images, to train the adapter
+   * @param replay older labelled images, screened with them
    * @param routed labelled images of every domain the version should serve (fresh and replayed
    *     ones), to fit the router
    * @param originals labelled images of the champion's original domain; the router sees them as
@@ -93,11 +94,12 @@ public final class AdapterRecipe {
   public Candidate build(
       VitModel champion,
       LabeledImages fresh,
+      LabeledImages replay,
       LabeledImages routed,
       LabeledImages originals,
       Preprocessing preprocessing) {
     long start = System.nanoTime();
-    AdapterTrainer.Adapted adapted = adapters.train(champion, fresh, preprocessing);
+    AdapterTrainer.Adapted adapted = adapters.train(champion, fresh, replay, preprocessing);
     int existing = champion.config().inputAdapters();
     int dropped = existing >= maxAdapters ? existing - maxAdapters + 1 : 0;
     int count = existing - dropped + 1;

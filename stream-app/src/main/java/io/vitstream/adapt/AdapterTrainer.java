@@ -84,13 +84,27 @@ public final class AdapterTrainer {
    * @param preprocessing the champion's normalisation
    */
   public Adapted train(VitModel champion, LabeledImages fresh, Preprocessing preprocessing) {
+    return train(
+        champion,
+        fresh,
+        LabeledImages.empty(fresh.rows(), fresh.cols(), fresh.channels()),
+        preprocessing);
+  }
+
+  /**
+   * Trains an adapter on a request's labels: the newest ({@code fresh}) and older replayed ones.
+   * Both are screened; a symmetry trains on the images of its domain among them, the identity on
+   * the fresh ones (the newest labels are where a drift shows first).
+   */
+  public Adapted train(
+      VitModel champion, LabeledImages fresh, LabeledImages replay, Preprocessing preprocessing) {
     long start = System.nanoTime();
     var config = champion.config().withInputAdapters(0);
     try (VitModel work = VitModel.create(config, champion.device(), Precision.FP32);
         NDManager tmp = work.newBatchManager()) {
       work.setWeights(basePath(champion));
       PatchEmbeddingWeights base = PatchEmbeddingWeights.read(work.parameters(), "");
-      LabeledImages screen = fresh.limit(SCREEN_LIMIT);
+      LabeledImages screen = fresh.concat(replay).limit(SCREEN_LIMIT);
       int k = config.numClasses();
       double[] served = losses(evaluator.probabilities(champion, screen, preprocessing), screen, k);
       double[] losses = new double[starts.size()];
@@ -114,7 +128,7 @@ public final class AdapterTrainer {
                       !name.equals(PatchEmbeddingWeights.WEIGHT)
                           && !name.equals(PatchEmbeddingWeights.BIAS)
                           && !name.equals(PatchEmbeddingWeights.POSITIONS)));
-      Split split = Split.of(domain(screen, served, each[chosen], best));
+      Split split = Split.of(domain(screen, served, each[chosen], best, fresh.count()));
       // a small domain trains in smaller batches rather than not at all
       TrainingConfig fitted =
           recipe.toBuilder()
@@ -223,9 +237,9 @@ public final class AdapterTrainer {
    * all of them for the identity or when fewer than {@link #MIN_DOMAIN} are.
    */
   static LabeledImages domain(
-      LabeledImages screen, double[] served, double[] start, InputSymmetry symmetry) {
+      LabeledImages screen, double[] served, double[] start, InputSymmetry symmetry, int fresh) {
     if (symmetry.equals(InputSymmetry.IDENTITY)) {
-      return screen;
+      return fresh >= MIN_DOMAIN ? screen.limit(fresh) : screen;
     }
     int[] idx = new int[screen.count()];
     int n = 0;

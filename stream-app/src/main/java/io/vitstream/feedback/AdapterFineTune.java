@@ -37,7 +37,8 @@ public final class AdapterFineTune implements CandidateRecipe {
     AdapterRecipe.Candidate c =
         recipe.build(
             champion.model(),
-            request.trainingSet(),
+            request.fresh(),
+            request.replay(),
             request.trainingSet(),
             originals,
             champion.manifest().preprocessing());
