@@ -14,11 +14,11 @@ import java.util.Set;
 import java.util.function.Predicate;
 
 /**
- * timm ViT folders: a config.json with an {@code architecture} such as {@code
- * vit_base_patch16_224} or the hybrid {@code vit_base_r50_s16_384}, or with explicit {@code kwargs}
- * (or {@code model_args}) of timm's {@code VisionTransformer}; tensors under timm's own names.
- * vitstream writes this format; a hybrid of its own geometry also gets a {@code hybrid_backbone}
- * object (stem width, stage depths and widths), since timm builds the backbone in code.
+ * timm ViT folders: a config.json with an {@code architecture} such as {@code vit_base_patch16_224}
+ * or the hybrid {@code vit_base_r50_s16_384}, or with explicit {@code kwargs} (or {@code
+ * model_args}) of timm's {@code VisionTransformer}; tensors under timm's own names. vitstream
+ * writes this format; a hybrid of its own geometry also gets a {@code hybrid_backbone} object (stem
+ * width, stage depths and widths), since timm builds the backbone in code.
  */
 final class TimmVitLayout {
   static final String PRE_LOGITS_WEIGHT = "pre_logits.fc.weight";
@@ -48,7 +48,8 @@ final class TimmVitLayout {
       refuse(args, "no_embed_class", JsonElement::getAsBoolean, "no_embed_class");
       refuse(args, "fc_norm", JsonElement::getAsBoolean, "fc_norm");
       refuse(args, "pre_norm", JsonElement::getAsBoolean, "pre_norm");
-      refuse(args, "padding_same", v -> !v.getAsBoolean(), "a hybrid backbone without SAME padding");
+      refuse(
+          args, "padding_same", v -> !v.getAsBoolean(), "a hybrid backbone without SAME padding");
       int width = args.integer("embed_dim", 768);
       b.imageSize(args.integer("img_size", 224))
           .patchSize(args.integer("patch_size", 16))

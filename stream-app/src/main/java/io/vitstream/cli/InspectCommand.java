@@ -58,7 +58,8 @@ final class InspectCommand implements Callable<Integer> {
     }
     try (VitModel model = VitModel.create(config, Device.cpu(), Precision.FP32)) {
       int nameWidth =
-          Math.max(40, model.parameters().keySet().stream().mapToInt(String::length).max().orElse(0));
+          Math.max(
+              40, model.parameters().keySet().stream().mapToInt(String::length).max().orElse(0));
       String row = "%-" + nameWidth + "s %-22s %";
       out.printf(Locale.ROOT, row + "14s%n", "parameter", "shape", "count");
       for (Map.Entry<String, Parameter> e : model.parameters().entrySet()) {

@@ -16,8 +16,8 @@ import java.util.Optional;
 /**
  * timm's non-pre-activation {@code Bottleneck} of {@code resnetv2.py} (ResNet v1.5, the stride on
  * the 3x3 conv), which the hybrids use ({@code preact=False}); not the BiT {@code
- * PreActBottleneck}. The first block of a stage projects the shortcut with a strided 1x1 conv and
- * a GroupNorm ({@code downsample}).
+ * PreActBottleneck}. The first block of a stage projects the shortcut with a strided 1x1 conv and a
+ * GroupNorm ({@code downsample}).
  *
  * <pre>
  * y = relu(norm3(conv3(norm2(conv2(norm1(conv1(x)))))) + shortcut(x))   norm1, norm2 with ReLU

@@ -1,7 +1,11 @@
 package io.vitstream.vit;
 
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -22,6 +26,9 @@ public record HybridBackbone(int stemWidth, List<Integer> depths, List<Integer> 
 
   /** timm's stage widths, (256, 512, 1024, 2048). */
   private static final List<Integer> TIMM_WIDTHS = List.of(256, 512, 1024, 2048);
+
+  private static final Pattern SPEC = Pattern.compile("stem(\\d{1,5})((?:-\\d{1,3}x\\d{1,5})*)");
+  private static final Pattern STAGE = Pattern.compile("-(\\d+)x(\\d+)");
 
   /** Checks the invariants. */
   public HybridBackbone {
@@ -52,8 +59,42 @@ public record HybridBackbone(int stemWidth, List<Integer> depths, List<Integer> 
    */
   public static HybridBackbone resnet(int... depths) {
     require(depths.length <= TIMM_WIDTHS.size(), "at most 4 stages, got " + depths.length);
-    List<Integer> d = java.util.Arrays.stream(depths).boxed().toList();
+    List<Integer> d = Arrays.stream(depths).boxed().toList();
     return new HybridBackbone(64, d, TIMM_WIDTHS.subList(0, depths.length));
+  }
+
+  /**
+   * Parses the command line's form: {@code stem<W>} then {@code -<depth>x<width>} per stage, e.g.
+   * {@code stem32-1x128} (a 32-channel stem, one bottleneck of width 128) or {@code
+   * stem64-3x256-4x512-9x1024} (R50's).
+   *
+   * @throws IllegalArgumentException for another form, or a backbone that breaks an invariant
+   */
+  public static HybridBackbone parse(String spec) {
+    Matcher m = SPEC.matcher(spec);
+    if (!m.matches()) {
+      throw new IllegalArgumentException(
+          "hybrid backbone '"
+              + spec
+              + "': expected stem<W>[-<depth>x<width>...], e.g. stem32-1x128");
+    }
+    List<Integer> depths = new ArrayList<>();
+    List<Integer> widths = new ArrayList<>();
+    Matcher stage = STAGE.matcher(m.group(2));
+    while (stage.find()) {
+      depths.add(Integer.parseInt(stage.group(1)));
+      widths.add(Integer.parseInt(stage.group(2)));
+    }
+    return new HybridBackbone(Integer.parseInt(m.group(1)), depths, widths);
+  }
+
+  /** The form {@link #parse} reads. */
+  public String spec() {
+    StringBuilder b = new StringBuilder("stem").append(stemWidth);
+    for (int i = 0; i < depths.size(); i++) {
+      b.append('-').append(depths.get(i)).append('x').append(widths.get(i));
+    }
+    return b.toString();
   }
 
   /** Channels of the feature map. */
@@ -77,11 +118,7 @@ public record HybridBackbone(int stemWidth, List<Integer> depths, List<Integer> 
       return String.format(Locale.ROOT, "ResNet stem %d", stemWidth);
     }
     return String.format(
-        Locale.ROOT,
-        "ResNet stem %d, stages %s x %s",
-        stemWidth,
-        join(depths),
-        join(widths));
+        Locale.ROOT, "ResNet stem %d, stages %s x %s", stemWidth, join(depths), join(widths));
   }
 
   private static String join(List<Integer> values) {

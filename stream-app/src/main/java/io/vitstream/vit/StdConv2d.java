@@ -57,13 +57,7 @@ final class StdConv2d extends AbstractBlock implements TimmNamed {
     standardised.attach(x.getManager());
     NDArray padded = samePad(x, kernel, stride, 0);
     return Conv2d.conv2d(
-        padded,
-        standardised,
-        null,
-        new Shape(stride, stride),
-        new Shape(0, 0),
-        new Shape(1, 1),
-        1);
+        padded, standardised, null, new Shape(stride, stride), new Shape(0, 0), new Shape(1, 1), 1);
   }
 
   /**

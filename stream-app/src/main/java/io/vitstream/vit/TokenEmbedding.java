@@ -3,8 +3,8 @@ package io.vitstream.vit;
 import ai.djl.nn.Block;
 
 /**
- * The seam where the pure ViT and the hybrid differ: a block from images (B, C, H, W) to tokens
- * (B, N, D), N = hw for an h x w grid of {@link ViTConfig#tokenStride()} pixels per side.
+ * The seam where the pure ViT and the hybrid differ: a block from images (B, C, H, W) to tokens (B,
+ * N, D), N = hw for an h x w grid of {@link ViTConfig#tokenStride()} pixels per side.
  */
 interface TokenEmbedding extends Block, TimmNamed {
 

@@ -31,7 +31,8 @@ public final class ViTVariants {
           "huge", new int[] {1280, 32, 16});
 
   private static final Pattern HYBRID =
-      Pattern.compile("vit_(tiny|small|base|large)_(r50_s16|r50_s32|r26_s32|r20_s16|r_s16_p8)_(\\d+)");
+      Pattern.compile(
+          "vit_(tiny|small|base|large)_(r50_s16|r50_s32|r26_s32|r20_s16|r_s16_p8)_(\\d+)");
 
   /** Stage depths of each hybrid backbone, as timm's factories pass them to {@code _resnetv2}. */
   private static final Map<String, int[]> BACKBONES =

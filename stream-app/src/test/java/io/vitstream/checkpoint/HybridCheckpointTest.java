@@ -99,7 +99,9 @@ class HybridCheckpointTest {
       SafeTensors.write(dir.resolve(Checkpoints.WEIGHTS), tensors, Map.of("format", "pt"));
       Files.writeString(
           dir.resolve(Checkpoints.CONFIG),
-          "{\"architecture\": \"vit_tiny_r_s16_p8_224\", \"num_classes\": 10}");
+          "{\"architecture\": \"vit_tiny_r_s16_p8_224\", \"num_classes\": 10,"
+              + " \"num_features\": 192, \"global_pool\": \"token\","
+              + " \"pretrained_cfg\": {\"first_conv\": \"patch_embed.backbone.conv\"}}");
       NDArray x = images(config, 44);
 
       // When it is loaded
@@ -182,7 +184,8 @@ class HybridCheckpointTest {
     String config = Files.readString(dir.resolve(Checkpoints.CONFIG));
     Files.writeString(
         dir.resolve(Checkpoints.CONFIG),
-        config.replaceAll("(?s),\\s*\"hybrid_backbone\": \\{[^}]*\\}", "")
+        config
+            .replaceAll("(?s),\\s*\"hybrid_backbone\": \\{[^}]*\\}", "")
             .replace("\"patch_size\": 1", "\"patch_size\": 4"));
 
     // When / Then the first backbone tensor is named as unexpected

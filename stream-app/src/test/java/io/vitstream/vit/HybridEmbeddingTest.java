@@ -150,11 +150,11 @@ class HybridEmbeddingTest {
 
   @Test
   void shouldRefuseAdaptersAndImagesOffTheTokenGrid() {
-    // Given / When / Then input adapters and sizes that are not a multiple of the stride are refused
+    // Given / When / Then input adapters and sizes that are not a multiple of the stride are
+    // refused
     assertThatThrownBy(() -> SMALL.withInputAdapters(1))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage(
-            "input adapters replace the patch projection of a pure ViT; a hybrid has none");
+        .hasMessage("input adapters replace the patch projection of a pure ViT; a hybrid has none");
     assertThatThrownBy(() -> SMALL.withImageSize(30))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("image size 30 must be divisible by 4 (backbone stride 4 x patch size 1)");

@@ -97,8 +97,12 @@ class HybridParameterCountTest {
               "patch_embed.backbone.stages.0.blocks.0.norm1.weight",
               "patch_embed.backbone.stages.0.blocks.0.norm1.bias",
               "patch_embed.backbone.stages.0.blocks.0.conv2.weight");
-      assertThat(model.parameters().get("patch_embed.backbone.stages.2.blocks.8.conv3.weight")
-              .getShape().getShape())
+      assertThat(
+              model
+                  .parameters()
+                  .get("patch_embed.backbone.stages.2.blocks.8.conv3.weight")
+                  .getShape()
+                  .getShape())
           .containsExactly(1024, 256, 1, 1);
       assertThat(model.parameters().get("patch_embed.proj.weight").getShape().getShape())
           .containsExactly(768, 1024, 1, 1);
@@ -113,7 +117,8 @@ class HybridParameterCountTest {
     try (VitModel model =
         VitModel.create(
             ViTVariants.config("vit_tiny_r_s16_p8_224", 1000), Device.cpu(), Precision.FP32)) {
-      // When / Then the stem's names have no "stem." (timm's first_conv is patch_embed.backbone.conv)
+      // When / Then the stem's names have no "stem." (timm's first_conv is
+      // patch_embed.backbone.conv)
       assertThat(model.parameters())
           .containsKeys(
               "patch_embed.backbone.conv.weight",
