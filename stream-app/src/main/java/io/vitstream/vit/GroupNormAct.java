@@ -57,8 +57,11 @@ final class GroupNormAct extends AbstractBlock implements TimmNamed {
     NDArray centred = grouped.sub(grouped.mean(new int[] {2}, true));
     NDArray var = centred.square().mean(new int[] {2}, true);
     NDArray normed = centred.div(var.add(EPS).sqrt()).reshape(s);
+    // (C) -> (1, C, 1, 1), moved to the batch's manager (they would otherwise stay in the model's)
     NDArray scale = ps.getValue(gamma, x.getDevice(), training).reshape(1, channels, 1, 1);
+    scale.attach(x.getManager());
     NDArray shift = ps.getValue(beta, x.getDevice(), training).reshape(1, channels, 1, 1);
+    shift.attach(x.getManager());
     NDArray y = normed.mul(scale).add(shift);
     return new NDList(relu ? Activation.relu(y) : y);
   }

@@ -49,12 +49,13 @@ final class StdConv2d extends AbstractBlock implements TimmNamed {
     NDArray x = inputs.singletonOrThrow();
     NDArray w = ps.getValue(weight, x.getDevice(), training);
     Shape ws = w.getShape();
-    // (O, I, k, k) -> (O, I k k): mean and biased variance per output channel
+    // (O, I, k, k) -> (O, I k k): mean and biased variance per output channel. Moved to the
+    // batch's manager first, so that every array derived from it is freed with the batch.
     NDArray flat = w.reshape(out, -1);
+    flat.attach(x.getManager());
     NDArray centred = flat.sub(flat.mean(new int[] {1}, true));
     NDArray var = centred.square().mean(new int[] {1}, true);
     NDArray standardised = centred.div(var.add(EPS).sqrt()).reshape(ws);
-    standardised.attach(x.getManager());
     NDArray padded = samePad(x, kernel, stride, 0);
     return Conv2d.conv2d(
         padded, standardised, null, new Shape(stride, stride), new Shape(0, 0), new Shape(1, 1), 1);

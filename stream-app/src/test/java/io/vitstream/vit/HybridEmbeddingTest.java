@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.djl.Device;
+import ai.djl.ndarray.BaseNDManager;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -64,6 +65,25 @@ class HybridEmbeddingTest {
       assertThat(tokens.getShape()).isEqualTo(new Shape(2, 65, 32));
       assertThat(logits.getShape()).isEqualTo(new Shape(2, 5));
       assertThat(Tensors.allFinite(logits)).isTrue();
+    }
+  }
+
+  @Test
+  void shouldLeaveNoArrayInTheModelsManagerAfterAForward() {
+    // Given the small hybrid and the number of arrays its manager holds
+    try (VitModel model = VitModel.create(SMALL, Device.cpu(), Precision.FP32)) {
+      BaseNDManager modelManager = (BaseNDManager) model.djlModel().getNDManager();
+      int before = modelManager.getManagedArrays().size();
+
+      // When it runs three forwards, each in a batch manager that is then closed
+      for (int i = 0; i < 3; i++) {
+        try (NDManager batch = model.newBatchManager()) {
+          model.forward(batch.zeros(new Shape(2, 3, 32, 32)), ActivationSink.NONE);
+        }
+      }
+
+      // Then nothing the backbone made (standardised kernels, norm scales) stayed behind
+      assertThat(modelManager.getManagedArrays().size()).isEqualTo(before);
     }
   }
 
