@@ -14,7 +14,9 @@ import ai.djl.training.ParameterStore;
 import io.vitstream.runtime.Djl;
 import io.vitstream.testing.Seeded;
 import io.vitstream.testing.Tensors;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -84,6 +86,29 @@ class HybridEmbeddingTest {
 
       // Then nothing the backbone made (standardised kernels, norm scales) stayed behind
       assertThat(modelManager.getManagedArrays().size()).isEqualTo(before);
+    }
+  }
+
+  @Test
+  void shouldRunInHalfPrecisionCloseToFp32() {
+    // Given the small hybrid in fp32 and in fp16 with the same weights
+    try (VitModel fp32 = VitModel.create(SMALL, Device.cpu(), Precision.FP32);
+        VitModel fp16 = VitModel.create(SMALL, Device.cpu(), Precision.FP16)) {
+      Seeded.weights(fp32, 9);
+      Map<String, NDArray> weights = new LinkedHashMap<>();
+      fp32.parameters().forEach((name, p) -> weights.put(name, p.getArray()));
+      fp16.setWeights(weights);
+      NDArray images = Seeded.normal(manager, new Shape(2, 3, 32, 32), 10);
+
+      // When both run the same images
+      NDArray expected = fp32.forward(images, ActivationSink.NONE);
+      NDArray half = fp16.forward(images, ActivationSink.NONE);
+
+      // Then the half-precision logits are finite and close (weight standardisation's eps of 1e-8
+      // is below fp16's range, which only matters for a constant kernel)
+      assertThat(half.getDataType()).isEqualTo(DataType.FLOAT16);
+      assertThat(Tensors.allFinite(half)).isTrue();
+      assertThat(Tensors.maxAbsDiff(half, expected)).isLessThan(5e-2);
     }
   }
 
