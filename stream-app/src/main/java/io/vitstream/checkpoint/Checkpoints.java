@@ -49,6 +49,12 @@ public final class Checkpoints {
       if (json.string("model_type", "").equals("vit")) {
         return HfVitLayout.read(json, shapes);
       }
+      if (json.string("model_type", "").equals("vit-hybrid")) {
+        throw new CheckpointException(
+            json.file()
+                + ": HF vit-hybrid folders (BiT backbone names) are not supported yet; load the"
+                + " timm checkpoint of the same model (e.g. vit_base_r50_s16_384)");
+      }
       if (TimmVitLayout.matches(json)) {
         return TimmVitLayout.read(json, tensors.keySet(), shapes);
       }
@@ -170,6 +176,10 @@ public final class Checkpoints {
     root.addProperty("library", "timm");
     root.addProperty("class", "timm.models.vision_transformer.VisionTransformer");
     root.add("kwargs", kwargs);
+    if (c.isHybrid()) {
+      // timm builds a hybrid's backbone in code (HybridEmbed over ResNetV2); this says which one
+      root.add(TimmVitLayout.HYBRID_BACKBONE, TimmVitLayout.backboneJson(c.hybrid()));
+    }
     root.addProperty("num_classes", c.numClasses());
     root.addProperty("layer_norm_eps", c.layerNormEps());
     root.addProperty("gelu", "exact");

@@ -1,7 +1,10 @@
 package io.vitstream.checkpoint;
 
+import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
 import io.vitstream.vit.HeadType;
+import io.vitstream.vit.HybridBackbone;
 import io.vitstream.vit.ViTConfig;
 import io.vitstream.vit.ViTVariants;
 import java.util.ArrayList;
@@ -11,12 +14,15 @@ import java.util.Set;
 import java.util.function.Predicate;
 
 /**
- * timm ViT folders: a config.json with an {@code architecture} such as {@code
- * vit_base_patch16_224}, or with explicit {@code kwargs} (or {@code model_args}) of timm's {@code
- * VisionTransformer}; tensors under timm's own names. vitstream writes this format.
+ * timm ViT folders: a config.json with an {@code architecture} such as {@code vit_base_patch16_224}
+ * or the hybrid {@code vit_base_r50_s16_384}, or with explicit {@code kwargs} (or {@code
+ * model_args}) of timm's {@code VisionTransformer}; tensors under timm's own names. vitstream
+ * writes this format; a hybrid of its own geometry also gets a {@code hybrid_backbone} object (stem
+ * width, stage depths and widths), since timm builds the backbone in code.
  */
 final class TimmVitLayout {
   static final String PRE_LOGITS_WEIGHT = "pre_logits.fc.weight";
+  static final String HYBRID_BACKBONE = "hybrid_backbone";
 
   private TimmVitLayout() {}
 
@@ -42,6 +48,8 @@ final class TimmVitLayout {
       refuse(args, "no_embed_class", JsonElement::getAsBoolean, "no_embed_class");
       refuse(args, "fc_norm", JsonElement::getAsBoolean, "fc_norm");
       refuse(args, "pre_norm", JsonElement::getAsBoolean, "pre_norm");
+      refuse(
+          args, "padding_same", v -> !v.getAsBoolean(), "a hybrid backbone without SAME padding");
       int width = args.integer("embed_dim", 768);
       b.imageSize(args.integer("img_size", 224))
           .patchSize(args.integer("patch_size", 16))
@@ -53,6 +61,9 @@ final class TimmVitLayout {
           .qkvBias(args.bool("qkv_bias", true))
           .dropout((float) args.number("drop_rate", 0))
           .numClasses(args.integer("num_classes", classes));
+    }
+    if (json.has(HYBRID_BACKBONE)) {
+      b.hybrid(backbone(json.object(HYBRID_BACKBONE)));
     }
     if (!json.string("gelu", "exact").equals("exact")) {
       throw new CheckpointException(json.file() + ": only the exact (erf) gelu is supported");
@@ -73,6 +84,35 @@ final class TimmVitLayout {
       throw new CheckpointException(
           args.file() + ": timm ViTs with " + what + " are not supported");
     }
+  }
+
+  private static HybridBackbone backbone(Json spec) {
+    return new HybridBackbone(
+        spec.integer("stem_width", 64), integers(spec, "depths"), integers(spec, "widths"));
+  }
+
+  private static List<Integer> integers(Json spec, String key) {
+    List<Integer> values = new ArrayList<>();
+    if (spec.has(key)) {
+      if (!spec.root().get(key).isJsonArray()) {
+        throw new CheckpointException(spec.file() + ": '" + key + "' must be a list of integers");
+      }
+      spec.root().getAsJsonArray(key).forEach(e -> values.add(e.getAsInt()));
+    }
+    return values;
+  }
+
+  /** The {@code hybrid_backbone} object that {@link #backbone} reads. */
+  static JsonObject backboneJson(HybridBackbone backbone) {
+    JsonObject spec = new JsonObject();
+    spec.addProperty("stem_width", backbone.stemWidth());
+    JsonArray depths = new JsonArray();
+    backbone.depths().forEach(depths::add);
+    spec.add("depths", depths);
+    JsonArray widths = new JsonArray();
+    backbone.widths().forEach(widths::add);
+    spec.add("widths", widths);
+    return spec;
   }
 
   private static List<String> labels(Json json) {

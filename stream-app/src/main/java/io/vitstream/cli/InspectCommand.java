@@ -25,7 +25,7 @@ final class InspectCommand implements Callable<Integer> {
   @Option(
       names = "--variant",
       required = true,
-      description = "timm name, e.g. vit_base_patch16_224")
+      description = "timm name, e.g. vit_base_patch16_224 or the hybrid vit_base_r50_s16_384")
   String variant;
 
   @Option(names = "--num-classes", defaultValue = "1000", description = "classes (default 1000)")
@@ -46,12 +46,26 @@ final class InspectCommand implements Callable<Integer> {
         config.heads(),
         config.mlpSize(),
         config.numClasses());
+    if (config.isHybrid()) {
+      out.printf(
+          Locale.ROOT,
+          "hybrid: %s, stride %d, %dx%d tokens of %d channels%n",
+          config.hybrid().summary(),
+          config.tokenStride(),
+          config.gridSize(),
+          config.gridSize(),
+          config.hybrid().featureChannels());
+    }
     try (VitModel model = VitModel.create(config, Device.cpu(), Precision.FP32)) {
-      out.printf(Locale.ROOT, "%-40s %-22s %14s%n", "parameter", "shape", "count");
+      int nameWidth =
+          Math.max(
+              40, model.parameters().keySet().stream().mapToInt(String::length).max().orElse(0));
+      String row = "%-" + nameWidth + "s %-22s %";
+      out.printf(Locale.ROOT, row + "14s%n", "parameter", "shape", "count");
       for (Map.Entry<String, Parameter> e : model.parameters().entrySet()) {
         out.printf(
             Locale.ROOT,
-            "%-40s %-22s %,14d%n",
+            row + ",14d%n",
             e.getKey(),
             e.getValue().getShape(),
             e.getValue().getShape().size());

@@ -6,6 +6,7 @@ import io.vitstream.store.ModelStore;
 import io.vitstream.training.Distillation;
 import io.vitstream.training.TrainingConfig;
 import io.vitstream.training.TrainingRun;
+import io.vitstream.vit.HybridBackbone;
 import io.vitstream.vit.ViTConfig;
 import io.vitstream.vit.ViTVariants;
 import java.nio.file.Path;
@@ -37,6 +38,13 @@ final class TrainCommand implements Callable<Integer> {
 
   @Option(names = "--patch", defaultValue = "7", description = "patch size (7)")
   int patch;
+
+  @Option(
+      names = "--hybrid",
+      description =
+          "ResNet backbone ahead of the ViT (paper 3.1), stem<W>[-<depth>x<width>...]:"
+              + " e.g. stem32-1x128 with --patch 1 (a 7x7 token grid at 28 px)")
+  String hybrid;
 
   @Option(names = "--width", defaultValue = "64", description = "embedding width D (64)")
   int width;
@@ -187,6 +195,7 @@ final class TrainCommand implements Callable<Integer> {
         .mlpSize(mlpRatio * width)
         .numClasses(FashionMnist.LABELS.size())
         .dropout(dropout)
+        .hybrid(hybrid == null ? null : HybridBackbone.parse(hybrid))
         .build();
   }
 

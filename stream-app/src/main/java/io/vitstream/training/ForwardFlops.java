@@ -1,6 +1,7 @@
 package io.vitstream.training;
 
 import io.vitstream.vit.HeadType;
+import io.vitstream.vit.HybridBackbone;
 import io.vitstream.vit.ViTConfig;
 
 /**
@@ -22,7 +23,10 @@ public final class ForwardFlops {
     double t = c.numTokens();
     double d = c.width();
     double m = c.mlpSize();
-    double patchEmbed = 2.0 * c.numPatches() * c.channels() * c.patchSize() * c.patchSize() * d;
+    int inChannels = c.isHybrid() ? c.hybrid().featureChannels() : c.channels();
+    double patchEmbed =
+        2.0 * c.numPatches() * inChannels * c.patchSize() * c.patchSize() * d
+            + (c.isHybrid() ? backbone(c.hybrid(), c.channels(), c.imageSize()) : 0);
     double qkv = 2 * t * d * 3 * d;
     double attention = 2 * (2 * t * t * d); // q k^T and weights v, over all heads
     double proj = 2 * t * d * d;
@@ -32,6 +36,37 @@ public final class ForwardFlops {
             ? 2 * d * c.preLogitsSize() + 2.0 * c.preLogitsSize() * c.numClasses()
             : 2 * d * c.numClasses();
     return patchEmbed + c.depth() * (qkv + attention + proj + mlp) + head;
+  }
+
+  /**
+   * Forward FLOPs of a hybrid's ResNet backbone on one image: its convolutions only (GroupNorm,
+   * ReLU, the max pool and the residual adds are left out, as LayerNorm is for the encoder).
+   */
+  static double backbone(HybridBackbone b, int channels, int imageSize) {
+    long side = ceilHalf(imageSize); // the 7x7 stride-2 stem
+    double flops = 2.0 * side * side * channels * b.stemWidth() * 49;
+    side = ceilHalf(side); // the max pool
+    int in = b.stemWidth();
+    for (int s = 0; s < b.depths().size(); s++) {
+      int out = b.widths().get(s);
+      int mid = out / 4;
+      for (int k = 0; k < b.depths().get(s); k++) {
+        long outSide = k == 0 && s > 0 ? ceilHalf(side) : side;
+        double area = (double) outSide * outSide;
+        flops += 2.0 * side * side * in * mid; // conv1, 1x1, before the stride
+        flops += 2 * area * mid * mid * 9 + 2 * area * mid * out; // conv2 (strided), conv3
+        if (k == 0) {
+          flops += 2 * area * in * out; // the shortcut projection
+        }
+        side = outSide;
+        in = out;
+      }
+    }
+    return flops;
+  }
+
+  private static long ceilHalf(long side) {
+    return (side + 1) / 2;
   }
 
   /** Training FLOPs of one image: {@link #TRAINING_FACTOR} x the forward. */

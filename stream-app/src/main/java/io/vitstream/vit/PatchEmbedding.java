@@ -18,7 +18,7 @@ import java.util.Map;
  *
  * <p>Shapes: B batch, C channels, H x W pixels, h x w patch grid, N = hw patches, D width.
  */
-final class PatchEmbedding extends AbstractBlock implements TimmNamed {
+final class PatchEmbedding extends AbstractBlock implements TokenEmbedding {
   private static final byte VERSION = 1;
 
   private final Conv2d proj;

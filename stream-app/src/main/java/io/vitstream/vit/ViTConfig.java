@@ -22,6 +22,9 @@ import java.util.Locale;
  * @param inputAdapters extra input embeddings (patch projection and position embeddings) that a
  *     learned router picks per image instead of the base one; 0 for the plain ViT (see {@link
  *     InputRouting})
+ * @param hybrid the convolutional backbone of a hybrid ViT, whose feature map is cut into P x P
+ *     patches; null for the pure ViT, which cuts the image itself (null keeps the pure ViT's JSON
+ *     unchanged and lets manifests written before hybrids load)
  */
 public record ViTConfig(
     int imageSize,
@@ -37,7 +40,8 @@ public record ViTConfig(
     int preLogitsSize,
     boolean qkvBias,
     float dropout,
-    int inputAdapters) {
+    int inputAdapters,
+    HybridBackbone hybrid) {
 
   /** Checks the invariants; the builder is the usual way to make one. */
   public ViTConfig {
@@ -60,6 +64,23 @@ public record ViTConfig(
         "a linear head needs at least one class");
     require(dropout >= 0 && dropout < 1, "dropout must be in [0, 1), got " + dropout);
     require(inputAdapters >= 0, "input adapters must be >= 0, got " + inputAdapters);
+    if (hybrid != null) {
+      int stride = hybrid.featureStride() * patchSize;
+      require(
+          imageSize % stride == 0,
+          "image size "
+              + imageSize
+              + " must be divisible by "
+              + stride
+              + " (backbone stride "
+              + hybrid.featureStride()
+              + " x patch size "
+              + patchSize
+              + ")");
+      require(
+          inputAdapters == 0,
+          "input adapters replace the patch projection of a pure ViT; a hybrid has none");
+    }
   }
 
   private static void require(boolean condition, String message) {
@@ -68,9 +89,19 @@ public record ViTConfig(
     }
   }
 
-  /** Patches per side. */
+  /** Whether the tokens come from a convolutional backbone's feature map. */
+  public boolean isHybrid() {
+    return hybrid != null;
+  }
+
+  /** Input pixels per token side: P for the pure ViT, P x the backbone's stride for a hybrid. */
+  public int tokenStride() {
+    return isHybrid() ? patchSize * hybrid.featureStride() : patchSize;
+  }
+
+  /** Patches per side (of the image, or of the hybrid's feature map). */
   public int gridSize() {
-    return imageSize / patchSize;
+    return imageSize / tokenStride();
   }
 
   /** Patches per image, N = HW / P^2. */
@@ -110,7 +141,8 @@ public record ViTConfig(
             layerNormEps,
             headType.name().toLowerCase(Locale.ROOT),
             headType == HeadType.PRE_LOGITS ? " (" + preLogitsSize + ", tanh)" : "")
-        + (inputAdapters > 0 ? ", " + inputAdapters + " input adapters" : "");
+        + (inputAdapters > 0 ? ", " + inputAdapters + " input adapters" : "")
+        + (isHybrid() ? ", hybrid (" + hybrid.summary() + ")" : "");
   }
 
   /** A copy with another number of input adapters (the base weights' shapes do not change). */
@@ -144,7 +176,8 @@ public record ViTConfig(
         .preLogitsSize(preLogitsSize)
         .qkvBias(qkvBias)
         .dropout(dropout)
-        .inputAdapters(inputAdapters);
+        .inputAdapters(inputAdapters)
+        .hybrid(hybrid);
   }
 
   /** A builder with timm's defaults: 3 channels, 1000 classes, eps 1e-6, linear head. */
@@ -168,6 +201,7 @@ public record ViTConfig(
     private boolean qkvBias = true;
     private float dropout;
     private int inputAdapters;
+    private HybridBackbone hybrid;
 
     private Builder() {}
 
@@ -243,6 +277,12 @@ public record ViTConfig(
       return this;
     }
 
+    /** The backbone of a hybrid ViT; null (the default) for the pure ViT. */
+    public Builder hybrid(HybridBackbone value) {
+      hybrid = value;
+      return this;
+    }
+
     /**
      * Builds the config.
      *
@@ -265,7 +305,8 @@ public record ViTConfig(
           preLogits,
           qkvBias,
           dropout,
-          inputAdapters);
+          inputAdapters,
+          hybrid);
     }
   }
 }

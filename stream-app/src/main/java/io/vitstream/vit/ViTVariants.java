@@ -10,6 +10,12 @@ import java.util.regex.Pattern;
 /**
  * timm's named ViT variants, {@code vit_<size>_patch<P>_<resolution>}: for example {@code
  * vit_base_patch16_224}. Sizes are tiny, small, base, large and huge; patches 14, 16 and 32.
+ *
+ * <p>And timm's hybrids ({@code vision_transformer_hybrid.py}), {@code
+ * vit_<size>_<backbone>_<resolution>}: {@code r50_s16} (R50+ViT-B/16 of the paper, stages 3-4-9,
+ * 1x1 patches), {@code r50_s32} (3-4-6-3), {@code r26_s32} (2-2-2-2), {@code r20_s16} (2-2-2) and
+ * {@code r_s16_p8} (the stem alone, 8x8 patches of its feature map); for example {@code
+ * vit_base_r50_s16_384}.
  */
 public final class ViTVariants {
   private static final Pattern NAME =
@@ -24,6 +30,19 @@ public final class ViTVariants {
           "large", new int[] {1024, 24, 16},
           "huge", new int[] {1280, 32, 16});
 
+  private static final Pattern HYBRID =
+      Pattern.compile(
+          "vit_(tiny|small|base|large)_(r50_s16|r50_s32|r26_s32|r20_s16|r_s16_p8)_(\\d+)");
+
+  /** Stage depths of each hybrid backbone, as timm's factories pass them to {@code _resnetv2}. */
+  private static final Map<String, int[]> BACKBONES =
+      Map.of(
+          "r50_s16", new int[] {3, 4, 9},
+          "r50_s32", new int[] {3, 4, 6, 3},
+          "r26_s32", new int[] {2, 2, 2, 2},
+          "r20_s16", new int[] {2, 2, 2},
+          "r_s16_p8", new int[] {});
+
   private static final List<String> ORDER = List.of("tiny", "small", "base", "large", "huge");
 
   private ViTVariants() {}
@@ -36,13 +55,19 @@ public final class ViTVariants {
    * @throws IllegalArgumentException for an unknown name, listing the known pattern
    */
   public static ViTConfig config(String name, int numClasses) {
+    Matcher hybrid = HYBRID.matcher(name.toLowerCase(Locale.ROOT));
+    if (hybrid.matches()) {
+      return hybrid(hybrid, numClasses);
+    }
     Matcher m = NAME.matcher(name.toLowerCase(Locale.ROOT));
     if (!m.matches()) {
       throw new IllegalArgumentException(
           "unknown variant '"
               + name
               + "': expected vit_{tiny|small|base|large|huge}_patch{14|16|32}_<resolution>,"
-              + " e.g. vit_base_patch16_224");
+              + " e.g. vit_base_patch16_224, or a hybrid"
+              + " vit_{tiny|small|base|large}_{r50_s16|r50_s32|r26_s32|r20_s16|r_s16_p8}_<resolution>,"
+              + " e.g. vit_base_r50_s16_384");
     }
     int[] size = SIZES.get(m.group(1));
     return ViTConfig.builder()
@@ -54,6 +79,26 @@ public final class ViTVariants {
         .mlpSize(4 * size[0])
         .numClasses(numClasses)
         .build();
+  }
+
+  private static ViTConfig hybrid(Matcher m, int numClasses) {
+    int[] size = SIZES.get(m.group(1));
+    String backbone = m.group(2);
+    return ViTConfig.builder()
+        .patchSize(backbone.equals("r_s16_p8") ? 8 : 1)
+        .imageSize(Integer.parseInt(m.group(3)))
+        .width(size[0])
+        .depth(size[1])
+        .heads(size[2])
+        .mlpSize(4 * size[0])
+        .numClasses(numClasses)
+        .hybrid(HybridBackbone.resnet(BACKBONES.get(backbone)))
+        .build();
+  }
+
+  /** The paper's and timm's hybrids named in issue 18, for listings and tests. */
+  public static List<String> hybrids() {
+    return List.of("vit_tiny_r_s16_p8_224", "vit_base_r50_s16_224", "vit_base_r50_s16_384");
   }
 
   /** The common variants at 224 pixels, in size order, for listings and tests. */

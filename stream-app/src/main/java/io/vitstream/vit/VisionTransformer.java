@@ -32,6 +32,9 @@ import java.util.Optional;
  * y  = head(LN(z_L)[class])
  * </pre>
  *
+ * <p>The pure ViT and the hybrid (section 3.1) differ only in the {@link TokenEmbedding}: image
+ * patches, or the patches of a ResNet feature map ({@link HybridEmbedding}).
+ *
  * <p>Shapes: B batch, C channels, H x W pixels, h x w patch grid, N = hw patches, D width, K
  * classes. Images of another size than the config's (a multiple of P) get bicubically resized
  * position embeddings, as in HF's {@code interpolate_pos_encoding}.
@@ -43,7 +46,7 @@ public final class VisionTransformer extends AbstractBlock {
   private static final byte VERSION = 1;
 
   private final ViTConfig config;
-  private final PatchEmbedding patchEmbed;
+  private final TokenEmbedding patchEmbed;
   private final Parameter clsToken;
   private final Parameter posEmbed;
   private final List<EncoderBlock> blocks = new ArrayList<>();
@@ -60,7 +63,7 @@ public final class VisionTransformer extends AbstractBlock {
   public VisionTransformer(ViTConfig config) {
     super(VERSION);
     this.config = config;
-    patchEmbed = addChildBlock("patch_embed", new PatchEmbedding(config));
+    patchEmbed = addChildBlock("patch_embed", TokenEmbedding.of(config));
     clsToken =
         addParameter(
             Parameter.builder()
@@ -148,8 +151,8 @@ public final class VisionTransformer extends AbstractBlock {
       ParameterStore ps, NDArray images, boolean training, ActivationSink sink, int expert) {
     Shape s = images.getShape();
     checkInput(s);
-    int rows = (int) s.get(2) / config.patchSize();
-    int cols = (int) s.get(3) / config.patchSize();
+    int rows = (int) s.get(2) / config.tokenStride();
+    int cols = (int) s.get(3) / config.tokenStride();
     NDManager scope = images.getManager();
     Device device = images.getDevice();
     NDArray x = patchEmbed.forward(ps, new NDList(images), training).singletonOrThrow();
@@ -215,7 +218,7 @@ public final class VisionTransformer extends AbstractBlock {
       throw new IllegalArgumentException(
           "expected images (B, " + config.channels() + ", H, W), got " + s);
     }
-    int p = config.patchSize();
+    int p = config.tokenStride();
     if (routing.isPresent() && (s.get(2) != config.imageSize() || s.get(3) != s.get(2))) {
       throw new IllegalArgumentException(
           "a model with input adapters takes "
@@ -229,7 +232,13 @@ public final class VisionTransformer extends AbstractBlock {
     }
     if (s.get(2) % p != 0 || s.get(3) % p != 0) {
       throw new IllegalArgumentException(
-          "image size " + s.get(2) + "x" + s.get(3) + " must be a multiple of patch size " + p);
+          "image size "
+              + s.get(2)
+              + "x"
+              + s.get(3)
+              + " must be a multiple of "
+              + (config.isHybrid() ? "the token stride " : "patch size ")
+              + p);
     }
   }
 

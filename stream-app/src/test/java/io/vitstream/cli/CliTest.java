@@ -41,6 +41,19 @@ class CliTest {
     assertThat(run.err()).isEmpty();
   }
 
+  @Test
+  void shouldPrintTheParameterCountOfTheHybrid() {
+    // Given / When R50+ViT-B/16 at 384 px with 1000 classes is inspected
+    Run run = run("model", "inspect", "--variant", "vit_base_r50_s16_384");
+
+    // Then it lists the backbone under timm's names and timm's count (99.0 M)
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    assertThat(run.out())
+        .contains("hybrid: ResNet stem 64, stages 3-4-9 x 256-512-1024, stride 16, 24x24 tokens")
+        .contains("patch_embed.backbone.stages.2.blocks.8.norm3.bias")
+        .containsPattern("(?m)^parameters: 98,950,952$");
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"hf_vit_cls", "timm_fmnist"})
   void shouldPassVerificationOfAFixture(String fixture) {
@@ -92,7 +105,9 @@ class CliTest {
         .containsExactly(
             "vitstream: unknown variant 'vit_gigantic_patch16_224': expected"
                 + " vit_{tiny|small|base|large|huge}_patch{14|16|32}_<resolution>, e.g."
-                + " vit_base_patch16_224");
+                + " vit_base_patch16_224, or a hybrid"
+                + " vit_{tiny|small|base|large}_{r50_s16|r50_s32|r26_s32|r20_s16|r_s16_p8}_<resolution>,"
+                + " e.g. vit_base_r50_s16_384");
   }
 
   @Test

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.vitstream.chart.Charts;
 import io.vitstream.store.ModelStore;
 import io.vitstream.testing.Pngs;
+import io.vitstream.vit.HybridBackbone;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -73,6 +74,38 @@ class TrainCommandTest {
         .hasSize(2)
         .satisfies(c -> assertThat(c.get(0)).contains("--epochs 1").doesNotContain("--resume"))
         .satisfies(c -> assertThat(c.get(1)).endsWith("--epochs 2 --resume"));
+  }
+
+  @Test
+  void shouldTrainAndPublishAHybridWhoseTokensComeFromAResNetStem() {
+    // When a short run trains a hybrid: a 32-channel stem and one bottleneck ahead of the ViT
+    CliRun run =
+        CliRun.of(
+            with(
+                with(
+                    tinyDistilledRun(dir, "--epochs", "1", "--hybrid", "stem32-1x128"),
+                    "--teacher-epochs",
+                    "0"),
+                "--patch",
+                "1"));
+
+    // Then the published version is that hybrid, with a 7x7 token grid, and it loads again
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    assertThat(run.out()).contains("published tiny:1");
+    ModelStore store = ModelStore.open(dir.resolve("store"));
+    var vit = store.manifest("tiny", 1).vit();
+    assertThat(vit.hybrid()).isEqualTo(HybridBackbone.parse("stem32-1x128"));
+    assertThat(vit.gridSize()).isEqualTo(7);
+  }
+
+  @Test
+  void shouldRefuseABadHybridSpecInOneLine() {
+    // When / Then a backbone spec that is not stem<W>[-<depth>x<width>...] is refused before
+    // training
+    CliRun run = CliRun.of(tinyDistilledRun(dir, "--epochs", "1", "--hybrid", "resnet50"));
+    assertThat(run.exitCode()).isNotZero();
+    assertThat(run.err().lines().filter(l -> l.contains("hybrid backbone 'resnet50'"))).hasSize(1);
+    assertThat(dir.resolve("store").resolve("tiny")).doesNotExist();
   }
 
   @Test
