@@ -119,7 +119,14 @@ public final class AdapterRecipe {
       if (!adapted.start().equals(InputSymmetry.IDENTITY) && originals.count() > 0) {
         examples = examples.concat(adapted.start().apply(originals));
       }
-      RouterTrainer.Fitted fitted = router.fit(candidate, examples, preprocessing, seed);
+      RouterTrainer.Fitted fitted =
+          router.fit(
+              candidate,
+              examples,
+              preprocessing,
+              seed,
+              routed.count(),
+              routed.count() + originals.count());
       double seconds = (System.nanoTime() - start) / 1e9;
       LOG.info(
           "adapter {} s, router {} s",

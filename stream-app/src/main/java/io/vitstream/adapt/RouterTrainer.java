@@ -71,10 +71,22 @@ public final class RouterTrainer {
   /**
    * Fits {@code model}'s router in place on {@code examples}; its adapters must already be set.
    *
+   * @param originalsFrom the first of the examples that are original images (the gate's domain),
+   *     whose losses bound the base expert's bias
+   * @param originalsTo one past the last of them
    * @param seed seeds the initial weights
    */
   public Fitted fit(
-      VitModel model, LabeledImages examples, Preprocessing preprocessing, long seed) {
+      VitModel model,
+      LabeledImages examples,
+      Preprocessing preprocessing,
+      long seed,
+      int originalsFrom,
+      int originalsTo) {
+    if (originalsTo <= originalsFrom) { // no original images: every example bounds the bias
+      originalsFrom = 0;
+      originalsTo = examples.count();
+    }
     int experts = 1 + model.config().inputAdapters();
     if (experts < 2) {
       throw new IllegalArgumentException("the model has no input adapters");
@@ -116,7 +128,8 @@ public final class RouterTrainer {
       int[][] split = split(n);
       train(params, batches, split[0], experts);
       float[] scores = scores(params, batches, split[1], mgr, experts);
-      float bias = baseBias(scores, split[1], target, m.correct, experts);
+      float bias =
+          baseBias(scores, split[1], target, m.correct, experts, originalsFrom, originalsTo);
       params.get(7).set(new ai.djl.ndarray.index.NDIndex(0), params.get(7).getFloat(0) + bias);
       double agreement = agreement(scores, split[1], target, weight, experts, bias);
       Map<String, NDArray> weights = new LinkedHashMap<>();
@@ -288,21 +301,30 @@ public final class RouterTrainer {
   /**
    * The smallest raise of the base expert's score (in steps of {@link #BIAS_STEP}, at most {@link
    * #MAX_BIAS}) with which the router costs at most {@link #MAX_ORIGINAL_MISROUTED} of the held-out
-   * examples that belong to the base expert: images the base expert classifies correctly and the
-   * chosen one does not. The gate judges forgetting on original images with a one-point tolerance,
-   * so the router errs on the side of the champion.
+   * original images that belong to the base expert: images it classifies correctly and the chosen
+   * expert does not (a drifted image that the base expert happens to get right does not count). The
+   * gate judges forgetting on original images with a one-point tolerance, so the router errs on the
+   * side of the champion.
    */
-  static float baseBias(float[] scores, int[] idx, int[] target, boolean[][] correct, int experts) {
+  static float baseBias(
+      float[] scores,
+      int[] idx,
+      int[] target,
+      boolean[][] correct,
+      int experts,
+      int originalsFrom,
+      int originalsTo) {
     int originals = 0;
     for (int i : idx) {
-      originals += target[i] == 0 ? 1 : 0;
+      originals += target[i] == 0 && i >= originalsFrom && i < originalsTo ? 1 : 0;
     }
     for (float bias = 0; bias < MAX_BIAS; bias += BIAS_STEP) {
       int lost = 0;
       for (int i = 0; i < idx.length; i++) {
         int row = idx[i];
         int e = chosen(scores, i, experts, bias);
-        lost += target[row] == 0 && correct[0][row] && !correct[e][row] ? 1 : 0;
+        boolean original = row >= originalsFrom && row < originalsTo;
+        lost += original && target[row] == 0 && correct[0][row] && !correct[e][row] ? 1 : 0;
       }
       if (lost <= Math.max(1, MAX_ORIGINAL_MISROUTED * originals)) {
         return bias;
