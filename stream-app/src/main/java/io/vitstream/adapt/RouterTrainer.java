@@ -30,8 +30,8 @@ import java.util.SplittableRandom;
  * features is trained with Adam on the weighted cross-entropy.
  */
 public final class RouterTrainer {
-  static final int STEPS = Integer.getInteger("router.steps", 400);
-  static final float LEARNING_RATE = Float.parseFloat(System.getProperty("router.lr", "3e-3"));
+  static final int STEPS = 400;
+  static final float LEARNING_RATE = 3e-3f;
   static final float WEIGHT_DECAY = 1e-4f;
 
   /** The most one example weighs, in nats of loss difference. */
