@@ -26,8 +26,9 @@ import java.util.SplittableRandom;
  * lowest loss on its label, and its weight is how much the other experts would cost more (capped):
  * an image both experts get right hardly matters, an original image sent to an inverting adapter
  * matters a lot. So the router learns domains from the labels alone, without being told which
- * images drifted, and a stream that mixes domains is routed per image. An MLP on the standardised
- * features is trained with Adam on the weighted cross-entropy.
+ * images drifted, and a stream that mixes domains is routed per image. The {@link RouterNet} is
+ * trained with Adam on the weighted cross-entropy over four fifths of the examples; the held-out
+ * fifth sets how much the base expert is favoured (see {@link #baseBias}).
  */
 public final class RouterTrainer {
   static final int STEPS = 400;
