@@ -19,7 +19,6 @@ import io.vitstream.vit.VitModel;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 
 /**
  * Fits the router of a model with input adapters. Each example's target is the expert with the
@@ -124,8 +123,8 @@ public final class RouterTrainer {
     ViTConfig config = model.config();
     try (NDManager mgr = model.newBatchManager()) {
       NDList params = initialWeights(mgr, config, experts);
-      Batches batches =
-          new Batches(m.images, z, target, weight, examples.imageLength(), f, seed, config);
+      RouterBatches batches =
+          new RouterBatches(m.images, z, target, weight, examples.imageLength(), f, seed, config);
       int[][] split = split(n);
       train(params, batches, split[0], experts);
       float[] scores = scores(params, batches, split[1], mgr, experts);
@@ -158,72 +157,8 @@ public final class RouterTrainer {
     return out;
   }
 
-  /** Mini-batches of the examples: images, standardised statistics, targets and weights. */
-  private static final class Batches {
-    final float[] images;
-    final float[] stats;
-    final int[] target;
-    final float[] weight;
-    final int imageLength;
-    final int features;
-    final ViTConfig config;
-    final SplittableRandom random;
-
-    Batches(
-        float[] images,
-        float[] stats,
-        int[] target,
-        float[] weight,
-        int imageLength,
-        int features,
-        long seed,
-        ViTConfig config) {
-      this.images = images;
-      this.stats = stats;
-      this.target = target;
-      this.weight = weight;
-      this.imageLength = imageLength;
-      this.features = features;
-      this.config = config;
-      this.random = new SplittableRandom(seed);
-    }
-
-    int count() {
-      return target.length;
-    }
-
-    /** Examples {@code idx}: (images, statistics, targets, weights) in {@code mgr}. */
-    NDList take(int[] idx, NDManager mgr) {
-      int b = idx.length;
-      float[] x = new float[b * imageLength];
-      float[] s = new float[b * features];
-      int[] t = new int[b];
-      float[] w = new float[b];
-      for (int i = 0; i < b; i++) {
-        System.arraycopy(images, idx[i] * imageLength, x, i * imageLength, imageLength);
-        System.arraycopy(stats, idx[i] * features, s, i * features, features);
-        t[i] = target[idx[i]];
-        w[i] = weight[idx[i]];
-      }
-      int side = config.imageSize();
-      return new NDList(
-          mgr.create(x, new Shape(b, config.channels(), side, side)),
-          mgr.create(s, new Shape(b, features)),
-          mgr.create(t).toType(DataType.INT64, false),
-          mgr.create(w));
-    }
-
-    int[] sample(int[] from, int size) {
-      int[] idx = new int[Math.min(size, from.length)];
-      for (int i = 0; i < idx.length; i++) {
-        idx[i] = from[random.nextInt(from.length)];
-      }
-      return idx;
-    }
-  }
-
   /** Adam on the weighted cross-entropy, on random mini-batches. */
-  private void train(NDList params, Batches batches, int[] from, int experts) {
+  private void train(NDList params, RouterBatches batches, int[] from, int experts) {
     NDManager mgr = params.get(0).getManager();
     List<NDArray> first = params.stream().map(p -> mgr.zeros(p.getShape())).toList();
     List<NDArray> second = params.stream().map(p -> mgr.zeros(p.getShape())).toList();
@@ -273,7 +208,7 @@ public final class RouterTrainer {
 
   /** The router's scores of examples {@code idx}, row by row. */
   private static float[] scores(
-      NDList params, Batches batches, int[] idx, NDManager mgr, int experts) {
+      NDList params, RouterBatches batches, int[] idx, NDManager mgr, int experts) {
     Djl.disableGradOnThisThread();
     float[] out = new float[idx.length * experts];
     for (int from = 0; from < idx.length; from += BATCH) {
