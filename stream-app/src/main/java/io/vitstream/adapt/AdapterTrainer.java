@@ -169,17 +169,8 @@ public final class AdapterTrainer {
    */
   record Split(LabeledImages train, LabeledImages validation) {
     static Split of(LabeledImages fresh) {
-      int n = fresh.count();
-      int[] val = new int[n / 5];
-      int[] train = new int[n - val.length];
-      for (int i = 0, v = 0, t = 0; i < n; i++) {
-        if (i % 5 == 4 && v < val.length) {
-          val[v++] = i;
-        } else {
-          train[t++] = i;
-        }
-      }
-      return new Split(fresh.select(train), fresh.select(val));
+      int[][] idx = RouterTrainer.split(fresh.count());
+      return new Split(fresh.select(idx[0]), fresh.select(idx[1]));
     }
   }
 
@@ -262,10 +253,9 @@ public final class AdapterTrainer {
 
   /** Mean cross-entropy of probability rows against the labels. */
   static double meanLoss(float[] probabilities, LabeledImages data, ViTConfig config) {
-    int k = config.numClasses();
     double sum = 0;
-    for (int i = 0; i < data.count(); i++) {
-      sum -= Math.log(Math.max(1e-12, probabilities[i * k + data.label(i)]));
+    for (double l : losses(probabilities, data, config.numClasses())) {
+      sum += l;
     }
     return sum / Math.max(1, data.count());
   }

@@ -192,7 +192,10 @@ public final class RouterTrainer {
     params.forEach(p -> p.setRequiresGradient(false));
   }
 
-  /** Every fifth example is held out: [0] the ones the router trains on, [1] the held-out ones. */
+  /**
+   * Every fifth example is held out: [0] the ones trained on, [1] the held-out ones (the router's
+   * and the adapter's split).
+   */
   static int[][] split(int n) {
     int[] val = new int[n / 5];
     int[] train = new int[n - val.length];
