@@ -25,6 +25,7 @@ final class AppProcess implements AutoCloseable {
   private final Process process;
   private final CountDownLatch serving = new CountDownLatch(1);
   private final List<String> errors = new ArrayList<>();
+  private final List<String> lines = new ArrayList<>();
   private volatile String servingLine = "";
 
   private AppProcess(Process process) {
@@ -45,11 +46,22 @@ final class AppProcess implements AutoCloseable {
    */
   static Path configure(EmbeddedKafka kafka, Path dir, String applicationId, String... moreLines)
       throws IOException {
-    try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
-      TopicAdmin.createMissing(admin, TopicNames.defaults(), 1);
+    return configure(kafka.bootstrapServers(), 1, dir, applicationId, moreLines);
+  }
+
+  /**
+   * As {@link #configure(EmbeddedKafka, Path, String, String...)} against any cluster: the images
+   * and predictions topics get {@code partitions} partitions (the feedback loop's topics one), at
+   * the cluster's default replication.
+   */
+  static Path configure(
+      String bootstrapServers, int partitions, Path dir, String applicationId, String... moreLines)
+      throws IOException {
+    try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrapServers))) {
+      TopicAdmin.createMissing(admin, TopicNames.defaults(), partitions);
     }
     List<String> lines = new ArrayList<>();
-    lines.add("bootstrap.servers=" + kafka.bootstrapServers());
+    lines.add("bootstrap.servers=" + bootstrapServers);
     lines.add("application.id=" + applicationId);
     lines.add("state.dir=" + dir.resolve("state"));
     lines.add("topic.create=false");
@@ -90,6 +102,9 @@ final class AppProcess implements AutoCloseable {
   private void read(java.io.InputStream in, boolean isErr) {
     try (var r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
       for (String line = r.readLine(); line != null; line = r.readLine()) {
+        synchronized (lines) {
+          lines.add(line);
+        }
         if (line.startsWith("run: serving")) {
           servingLine = line;
           serving.countDown();
@@ -119,6 +134,13 @@ final class AppProcess implements AutoCloseable {
   List<String> errors() {
     synchronized (errors) {
       return List.copyOf(errors);
+    }
+  }
+
+  /** Every line the app printed so far, stdout and stderr interleaved as read. */
+  List<String> lines() {
+    synchronized (lines) {
+      return List.copyOf(lines);
     }
   }
 
