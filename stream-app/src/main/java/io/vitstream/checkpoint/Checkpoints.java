@@ -50,10 +50,7 @@ public final class Checkpoints {
         return HfVitLayout.read(json, shapes);
       }
       if (json.string("model_type", "").equals("vit-hybrid")) {
-        throw new CheckpointException(
-            json.file()
-                + ": HF vit-hybrid folders (BiT backbone names) are not supported yet; load the"
-                + " timm checkpoint of the same model (e.g. vit_base_r50_s16_384)");
+        return HfHybridLayout.read(json, shapes);
       }
       if (TimmVitLayout.matches(json)) {
         return TimmVitLayout.read(json, tensors.keySet(), shapes);

@@ -25,7 +25,7 @@ final class HfVitLayout {
       throw new CheckpointException(
           json.file() + ": hidden_act '" + act + "' is not supported; the ViT uses exact gelu");
     }
-    String prefix = tensors.contains("vit.embeddings.cls_token") ? "vit." : "";
+    String prefix = prefix(tensors);
     boolean classifier = tensors.contains("classifier.weight");
     boolean pooler = tensors.contains(prefix + "pooler.dense.weight");
     if (pooler && !json.string("pooler_act", "tanh").equals("tanh")) {
@@ -50,6 +50,11 @@ final class HfVitLayout {
             .numClasses(classifier ? (int) shapes.get("classifier.weight")[0] : 0)
             .build();
     return new CheckpointLayout("HF transformers", config, labels, name -> source(name, prefix));
+  }
+
+  /** "vit." for a model with a head ({@code ...ForImageClassification}), "" for the bare model. */
+  static String prefix(Set<String> tensors) {
+    return tensors.contains("vit.embeddings.cls_token") ? "vit." : "";
   }
 
   private static List<String> labels(Json json) {

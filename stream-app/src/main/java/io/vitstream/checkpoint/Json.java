@@ -8,6 +8,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
 
 /** Small typed reads of a checkpoint's config.json, each failing with a one-line message. */
 final class Json {
@@ -78,6 +81,30 @@ final class Json {
       return has(key) ? root.get(key).getAsDouble() : fallback;
     } catch (RuntimeException e) {
       throw new CheckpointException(file + ": '" + key + "' must be a number");
+    }
+  }
+
+  /** A list of integers, or {@code fallback} when the key is absent. */
+  List<Integer> integers(String key, List<Integer> fallback) {
+    return list(key, fallback, JsonElement::getAsInt, "integers");
+  }
+
+  /** A list of strings, or {@code fallback} when the key is absent. */
+  List<String> strings(String key, List<String> fallback) {
+    return list(key, fallback, JsonElement::getAsString, "strings");
+  }
+
+  private <T> List<T> list(
+      String key, List<T> fallback, Function<JsonElement, T> element, String what) {
+    if (!has(key)) {
+      return fallback;
+    }
+    try {
+      List<T> values = new ArrayList<>();
+      root.getAsJsonArray(key).forEach(e -> values.add(element.apply(e)));
+      return values;
+    } catch (RuntimeException e) {
+      throw new CheckpointException(file + ": '" + key + "' must be a list of " + what);
     }
   }
 

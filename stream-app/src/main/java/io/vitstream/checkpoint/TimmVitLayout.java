@@ -88,18 +88,9 @@ final class TimmVitLayout {
 
   private static HybridBackbone backbone(Json spec) {
     return new HybridBackbone(
-        spec.integer("stem_width", 64), integers(spec, "depths"), integers(spec, "widths"));
-  }
-
-  private static List<Integer> integers(Json spec, String key) {
-    List<Integer> values = new ArrayList<>();
-    if (spec.has(key)) {
-      if (!spec.root().get(key).isJsonArray()) {
-        throw new CheckpointException(spec.file() + ": '" + key + "' must be a list of integers");
-      }
-      spec.root().getAsJsonArray(key).forEach(e -> values.add(e.getAsInt()));
-    }
-    return values;
+        spec.integer("stem_width", 64),
+        spec.integers("depths", List.of()),
+        spec.integers("widths", List.of()));
   }
 
   /** The {@code hybrid_backbone} object that {@link #backbone} reads. */

@@ -9,6 +9,7 @@ import ai.djl.ndarray.types.Shape;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import io.vitstream.checkpoint.ReferenceCheck.Comparison;
+import io.vitstream.testing.HfTensors;
 import io.vitstream.testing.Seeded;
 import io.vitstream.testing.Tensors;
 import io.vitstream.vit.HeadType;
@@ -18,7 +19,6 @@ import io.vitstream.vit.VitModel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -49,7 +49,7 @@ class HfViTModelPoolerTest {
         NDManager scratch = original.newBatchManager()) {
       // Given an HF ViTModel folder holding a seeded model's weights under HF's names
       Seeded.weights(original, 21);
-      SafeTensors.write(dir.resolve("model.safetensors"), hfTensors(original), Map.of());
+      SafeTensors.write(dir.resolve("model.safetensors"), HfTensors.of(original), Map.of());
       Files.writeString(dir.resolve("config.json"), hfConfig(CONFIG));
       NDArray images = Seeded.normal(scratch, new Shape(3, 3, 24, 24), 22);
       Map<String, NDArray> kept = new HashMap<>();
@@ -79,59 +79,6 @@ class HfViTModelPoolerTest {
         assertThat(check).allSatisfy(c -> assertThat(c.within(1e-6)).as(c.toString()).isTrue());
       }
     }
-  }
-
-  /** HF transformers' {@code ViTModel} state dict: timm's fused qkv split into q, k and v. */
-  private static Map<String, NDArray> hfTensors(VitModel model) {
-    Map<String, NDArray> out = new LinkedHashMap<>();
-    model
-        .parameters()
-        .forEach(
-            (timm, p) -> {
-              NDArray a = p.getArray();
-              if (timm.contains(".attn.qkv.")) {
-                String layer = hfLayer(timm) + "attention.attention.";
-                String wb = timm.substring(timm.lastIndexOf('.') + 1);
-                long d = a.getShape().get(0) / 3;
-                out.put(layer + "query." + wb, a.get("0:" + d));
-                out.put(layer + "key." + wb, a.get(d + ":" + 2 * d));
-                out.put(layer + "value." + wb, a.get(2 * d + ":"));
-              } else {
-                out.put(hfName(timm), a);
-              }
-            });
-    return out;
-  }
-
-  private static String hfLayer(String timm) {
-    return "encoder.layer." + timm.split("\\.")[1] + ".";
-  }
-
-  private static String hfName(String timm) {
-    String wb = timm.substring(timm.lastIndexOf('.') + 1);
-    if (timm.startsWith("blocks.")) {
-      String part =
-          timm.substring(timm.indexOf('.', "blocks.".length()) + 1, timm.lastIndexOf('.'));
-      String hf =
-          switch (part) {
-            case "norm1" -> "layernorm_before";
-            case "attn.proj" -> "attention.output.dense";
-            case "norm2" -> "layernorm_after";
-            case "mlp.fc1" -> "intermediate.dense";
-            case "mlp.fc2" -> "output.dense";
-            default -> throw new IllegalArgumentException(timm);
-          };
-      return hfLayer(timm) + hf + "." + wb;
-    }
-    return switch (timm) {
-      case "cls_token" -> "embeddings.cls_token";
-      case "pos_embed" -> "embeddings.position_embeddings";
-      case "patch_embed.proj.weight", "patch_embed.proj.bias" ->
-          "embeddings.patch_embeddings.projection." + wb;
-      case "norm.weight", "norm.bias" -> "layernorm." + wb;
-      case "pre_logits.fc.weight", "pre_logits.fc.bias" -> "pooler.dense." + wb;
-      default -> throw new IllegalArgumentException(timm);
-    };
   }
 
   private static String hfConfig(ViTConfig c) {
