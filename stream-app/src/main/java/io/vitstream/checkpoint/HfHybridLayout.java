@@ -20,10 +20,10 @@ import java.util.regex.Pattern;
  *
  * <p>Only a BiT built like timm's hybrid backbone loads: {@code layer_type: bottleneck} (not
  * pre-activation), {@code global_padding: SAME}, the stem's max pool padded dynamically ({@code
- * embedding_dynamic_padding}; its zero padding then equals timm's -inf, as it follows a ReLU), ReLU,
- * 32 groups, no dilation, and the last stage as the feature map. Weight-standardisation eps (1e-8)
- * and GroupNorm eps (1e-5) are fixed in BiT's code and equal timm's. Any other option would compute
- * other numbers and is refused in one line naming it.
+ * embedding_dynamic_padding}; its zero padding then equals timm's -inf, as it follows a ReLU),
+ * ReLU, 32 groups, no dilation, and the last stage as the feature map. Weight-standardisation eps
+ * (1e-8) and GroupNorm eps (1e-5) are fixed in BiT's code and equal timm's. Any other option would
+ * compute other numbers and is refused in one line naming it.
  */
 final class HfHybridLayout {
   private static final String TIMM = "patch_embed.backbone.";

@@ -40,8 +40,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * HF transformers {@code vit-hybrid} folders (a BiT backbone) made from a seeded model by HF's
- * renaming: they load into the model that the timm checkpoint of the same weights loads into, and
- * a BiT configured unlike timm's hybrid backbone is refused in one line.
+ * renaming: they load into the model that the timm checkpoint of the same weights loads into, and a
+ * BiT configured unlike timm's hybrid backbone is refused in one line.
  */
 class HfHybridCheckpointTest {
   /** 32 px RGB, stem 32, stages 1x128 (stride 1) and 1x256 (stride 2): 4x4 tokens of width 32. */
@@ -151,7 +151,8 @@ class HfHybridCheckpointTest {
   @Test
   void shouldRefuseAnHfHybridWithoutOneOfItsBackboneTensorsInOneLine() throws IOException {
     // Given an HF hybrid whose second stage lost its 3x3 conv
-    String name = "vit.embeddings.patch_embeddings.backbone.bit.encoder.stages.1.layers.0.conv2.weight";
+    String name =
+        "vit.embeddings.patch_embeddings.backbone.bit.encoder.stages.1.layers.0.conv2.weight";
     saveHfAndEdit(t -> t.remove(name), json -> {});
 
     // When / Then the load is refused with one line naming HF's tensor
@@ -265,8 +266,8 @@ class HfHybridCheckpointTest {
   }
 
   /**
-   * What {@code ViTHybridConfig.save_pretrained} writes for a hybrid, with the BiT backbone of
-   * HF's conversion script ({@code global_padding="same"}, {@code layer_type="bottleneck"}, {@code
+   * What {@code ViTHybridConfig.save_pretrained} writes for a hybrid, with the BiT backbone of HF's
+   * conversion script ({@code global_padding="same"}, {@code layer_type="bottleneck"}, {@code
    * embedding_dynamic_padding=True}, the last stage as {@code out_features}).
    */
   private static JsonObject hfConfig(ViTConfig c, List<String> labels) {

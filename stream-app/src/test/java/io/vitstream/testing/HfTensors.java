@@ -87,6 +87,7 @@ public final class HfTensors {
     if (!rest.startsWith("stages.")) {
       throw new IllegalArgumentException(BACKBONE + rest);
     }
-    return rest.replaceFirst("^stages\\.(\\d+)\\.blocks\\.(\\d+)\\.", "encoder.stages.$1.layers.$2.");
+    return rest.replaceFirst(
+        "^stages\\.(\\d+)\\.blocks\\.(\\d+)\\.", "encoder.stages.$1.layers.$2.");
   }
 }
