@@ -40,25 +40,34 @@ final class BenchPipelineCommand implements Callable<Integer> {
   @Mixin ConfigOptions options;
   @Mixin ServingOptions serving;
 
-  @Option(names = "--images", defaultValue = "20000", description = "Records per phase (%s)")
+  @Option(
+      names = "--images",
+      defaultValue = "20000",
+      description = "Records per phase (${DEFAULT-VALUE})")
   int images;
 
   @Option(
       names = "--broker",
       defaultValue = "embedded",
-      description = "embedded (in this JVM) or external (--bootstrap-servers) (%s)")
+      description = "embedded (in this JVM) or external (--bootstrap-servers) (${DEFAULT-VALUE})")
   String broker;
 
-  @Option(names = "--skip", defaultValue = "0.2", description = "Warm-up share left out (%s)")
+  @Option(
+      names = "--skip",
+      defaultValue = "0.2",
+      description = "Warm-up share left out (${DEFAULT-VALUE})")
   double skip;
 
-  @Option(names = "--raw-seconds", defaultValue = "5", description = "Raw forward time (%s s)")
+  @Option(
+      names = "--raw-seconds",
+      defaultValue = "5",
+      description = "Raw forward time (${DEFAULT-VALUE} s)")
   double rawSeconds;
 
   @Option(
       names = "--json",
       defaultValue = "bench-pipeline.json",
-      description = "Where the figures go (%s)")
+      description = "Where the figures go (${DEFAULT-VALUE})")
   Path json;
 
   @Option(
@@ -72,7 +81,7 @@ final class BenchPipelineCommand implements Callable<Integer> {
       names = "--fashion-mnist",
       paramLabel = "DIR",
       defaultValue = "/usr/share/datasets/fashion-mnist",
-      description = "Fashion-MNIST folder (default %s)")
+      description = "Fashion-MNIST folder (default ${DEFAULT-VALUE})")
   Path fashionMnist;
 
   @Override

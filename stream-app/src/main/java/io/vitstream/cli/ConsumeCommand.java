@@ -26,7 +26,10 @@ final class ConsumeCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
   @Mixin ConfigOptions options;
 
-  @Option(names = "--topic", defaultValue = "predictions", description = "Topic (default %s)")
+  @Option(
+      names = "--topic",
+      defaultValue = "predictions",
+      description = "Topic (default ${DEFAULT-VALUE})")
   String topic;
 
   @Option(names = "--from-beginning", description = "Start at the earliest offset")

@@ -44,14 +44,17 @@ final class DemoCommand implements Callable<Integer> {
   @Mixin ConfigOptions options;
   @Mixin ServingOptions serving;
 
-  @Option(names = "--images", defaultValue = "1000", description = "Images to publish (%s)")
+  @Option(
+      names = "--images",
+      defaultValue = "1000",
+      description = "Images to publish (${DEFAULT-VALUE})")
   int images;
 
   @Option(
       names = "--fashion-mnist",
       paramLabel = "DIR",
       defaultValue = "/usr/share/datasets/fashion-mnist",
-      description = "Fashion-MNIST folder (default %s)")
+      description = "Fashion-MNIST folder (default ${DEFAULT-VALUE})")
   Path fashionMnist;
 
   @Option(
@@ -60,7 +63,10 @@ final class DemoCommand implements Callable<Integer> {
       description = "Publish these files/folders instead of Fashion-MNIST")
   List<Path> imageFiles;
 
-  @Option(names = "--timeout-s", defaultValue = "300", description = "Give up after (%s s)")
+  @Option(
+      names = "--timeout-s",
+      defaultValue = "300",
+      description = "Give up after (${DEFAULT-VALUE} s)")
   int timeoutSeconds;
 
   @Option(
@@ -76,7 +82,8 @@ final class DemoCommand implements Callable<Integer> {
   @Option(
       names = "--seed",
       defaultValue = "1",
-      description = "Drift demo: seeds the drift's noise and which labels are sent back (%s)")
+      description =
+          "Drift demo: seeds the drift's noise and which labels are sent back (${DEFAULT-VALUE})")
   long seed;
 
   @Option(
@@ -88,25 +95,26 @@ final class DemoCommand implements Callable<Integer> {
   @Option(
       names = "--drift-after",
       defaultValue = "1000",
-      description = "Drift demo: original images before the drift (%s)")
+      description = "Drift demo: original images before the drift (${DEFAULT-VALUE})")
   int driftAfter;
 
   @Option(
       names = "--feedback-fraction",
       defaultValue = "0.5",
-      description = "Drift demo: share of images whose true label is sent back (%s)")
+      description = "Drift demo: share of images whose true label is sent back (${DEFAULT-VALUE})")
   double feedbackFraction;
 
   @Option(
       names = "--window",
       defaultValue = "500",
-      description = "Predictions per accuracy window, in the dashboard and the drift demo (%s)")
+      description =
+          "Predictions per accuracy window, in the dashboard and the drift demo (${DEFAULT-VALUE})")
   int window;
 
   @Option(
       names = "--rate",
       defaultValue = "40",
-      description = "Drift demo: images published per second (%s)")
+      description = "Drift demo: images published per second (${DEFAULT-VALUE})")
   double rate;
 
   @Option(
@@ -114,7 +122,7 @@ final class DemoCommand implements Callable<Integer> {
       defaultValue = "5000",
       description =
           "Drift demo: original test images (from the end, never published) against forgetting"
-              + " (%s)")
+              + " (${DEFAULT-VALUE})")
   int regressionSize;
 
   @Option(names = "--no-dashboard", description = "Do not serve the live dashboard")

@@ -35,7 +35,7 @@ final class PublishCommand implements Callable<Integer> {
       paramLabel = "DIR",
       arity = "0..1",
       fallbackValue = "/usr/share/datasets/fashion-mnist",
-      description = "Publish the Fashion-MNIST test set from DIR (default %s)")
+      description = "Publish the Fashion-MNIST test set from DIR (default ${DEFAULT-VALUE})")
   Path fashionMnist;
 
   @Option(names = "--limit", defaultValue = "2147483647", description = "At most this many")
@@ -53,7 +53,7 @@ final class PublishCommand implements Callable<Integer> {
       defaultValue = "120",
       description =
           "How long each image may take to be acknowledged, retries and the wait for the broker"
-              + " included (delivery.timeout.ms and max.block.ms; default %s)")
+              + " included (delivery.timeout.ms and max.block.ms; default ${DEFAULT-VALUE})")
   long deliveryTimeoutSeconds;
 
   @Option(names = "--no-progress", description = "No progress bar")

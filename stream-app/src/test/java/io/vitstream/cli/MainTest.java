@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.ServerSocket;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -25,6 +27,26 @@ class MainTest {
   void shouldListTheStreamingCommands() {
     assertThat(run("--help")).isZero();
     assertThat(out.toString()).contains("broker", "run", "publish", "consume", "demo");
+  }
+
+  @Test
+  void shouldShowEveryOptionsDefaultInEveryCommandsHelp() {
+    // Given every command and subcommand, when its help is rendered
+    List<String> raw = new ArrayList<>();
+    List<CommandLine> todo = new ArrayList<>(List.of(Main.commandLine()));
+    while (!todo.isEmpty()) {
+      CommandLine c = todo.remove(todo.size() - 1);
+      todo.addAll(c.getSubcommands().values());
+      for (var option : c.getCommandSpec().options()) {
+        for (String line : option.description()) {
+          if (line.contains("%s")) { // picocli formats descriptions with no arguments
+            raw.add(c.getCommandName() + " " + option.longestName() + ": " + line);
+          }
+        }
+      }
+    }
+    // Then no description holds a format specifier that help would print raw, with a warning
+    assertThat(raw).isEmpty();
   }
 
   @Test
