@@ -65,6 +65,15 @@ public record ScaleRow(
         m.startupSeconds());
   }
 
+  /**
+   * Images per second per core the instances used: stays flat while they scale, and is the figure
+   * to compare when other processes take a varying share of the machine.
+   */
+  public double imagesPerInstanceCore() {
+    double cores = instanceCores.stream().mapToDouble(Double::doubleValue).sum();
+    return cores == 0 ? 0 : imagesPerSecond / cores;
+  }
+
   /** The instances' mean CPU, in cores. */
   public double meanInstanceCores() {
     return instanceCores.stream().mapToDouble(Double::doubleValue).average().orElse(0);

@@ -141,20 +141,21 @@ final class BenchScaleCommand implements Callable<Integer> {
   private static void print(PrintWriter out, ScaleReport r, boolean brokersInJvm) {
     out.printf(
         Locale.ROOT,
-        "%9s %9s %8s %10s %9s %-22s %12s %11s %8s%n",
+        "%9s %9s %8s %10s %9s %-22s %11s %12s %11s %8s%n",
         "instances",
         "img/s",
         "speedup",
         "efficiency",
         "CPU/inst",
         "(each, cores)",
+        "img/s/core",
         brokersInJvm ? "brokers CPU" : "reader CPU",
         "others CPU",
         "window");
     for (ScaleRow row : r.rows()) {
       out.printf(
           Locale.ROOT,
-          "%9d %9.1f %8.2f %10.2f %9.2f %-22s %12.2f %11.2f %7.1fs%n",
+          "%9d %9.1f %8.2f %10.2f %9.2f %-22s %11.1f %12.2f %11.2f %7.1fs%n",
           row.instances(),
           row.imagesPerSecond(),
           row.speedup(),
@@ -163,6 +164,7 @@ final class BenchScaleCommand implements Callable<Integer> {
           row.instanceCores().stream()
               .map(c -> String.format(Locale.ROOT, "%.2f", c))
               .collect(Collectors.joining(" ", "(", ")")),
+          row.imagesPerInstanceCore(),
           row.benchJvmCores(),
           row.otherCores(),
           row.seconds());
@@ -170,7 +172,7 @@ final class BenchScaleCommand implements Callable<Integer> {
     out.printf(
         Locale.ROOT,
         "CPU in cores (1.00 = one core busy) over each steady window, from /proc/<pid>/stat;"
-            + " %s; others: the rest of the machine's busy time (processes outside the bench). This"
+            + " %s; others: the rest of the machine's busy time (processes outside the bench); img/s/core: img/s per core the instances used. This"
             + " machine has %d cores: past that many busy processes, more instances"
             + " share the same cores and no speedup is possible.%n",
         brokersInJvm

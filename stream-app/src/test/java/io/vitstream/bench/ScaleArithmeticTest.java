@@ -94,6 +94,7 @@ class ScaleArithmeticTest {
     assertThat(r2.efficiency()).isCloseTo(0.75, within(1e-9));
     assertThat(r3.efficiency()).isCloseTo(0.5, within(1e-9));
     assertThat(r3.meanInstanceCores()).isCloseTo(0.6, within(1e-9));
+    assertThat(r2.imagesPerInstanceCore()).isCloseTo(1500 / 1.2, within(1e-9));
     // and the rest of the machine's 2 busy cores went to other processes
     assertThat(r2.otherCores()).isCloseTo(2.0 - 0.3 - 1.2, within(1e-9));
     assertThat(r3.otherCores()).isCloseTo(0.0, within(1e-9));
