@@ -7,7 +7,12 @@ import picocli.CommandLine.Command;
     name = "bench",
     mixinStandardHelpOptions = true,
     description = "Benchmarks: forward passes, the streaming pipeline, training steps.",
-    subcommands = {BenchCommand.class, BenchPipelineCommand.class, BenchTrainCommand.class})
+    subcommands = {
+      BenchCommand.class,
+      BenchPipelineCommand.class,
+      BenchScaleCommand.class,
+      BenchTrainCommand.class
+    })
 final class BenchGroup implements Runnable {
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 

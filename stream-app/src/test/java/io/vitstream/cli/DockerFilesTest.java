@@ -61,18 +61,14 @@ class DockerFilesTest {
   }
 
   @Test
-  void shouldScrapeTheAppsMetricsPortFromComposeWithPrometheus() throws IOException {
+  void shouldScrapeEveryAppInstancesMetricsPortFromComposeWithPrometheus() throws IOException {
     // Given compose.yaml and prometheus.yml
-    Map<String, Object> compose = yaml(DOCKER.resolve("compose.yaml"));
-    Map<String, Object> services = map(compose.get("services"));
-    Map<String, Object> app = map(services.get("vitstream"));
+    Map<String, Object> services = services();
     Map<String, Object> prometheus = map(services.get("prometheus"));
     Map<String, Object> scrape = yaml(DOCKER.resolve("prometheus.yml"));
 
-    // When the app's command and the scrape job are read
-    @SuppressWarnings("unchecked")
-    List<String> command = (List<String>) app.get("command");
-    int port = metricsPort(command);
+    // When the instances' commands and the scrape job are read
+    List<String> instances = appInstances(services);
     List<Map<String, Object>> jobs = list(scrape.get("scrape_configs"));
     Map<String, Object> job =
         jobs.stream().filter(j -> "vitstream".equals(j.get("job_name"))).findFirst().orElseThrow();
@@ -82,14 +78,23 @@ class DockerFilesTest {
             .flatMap(c -> DockerFilesTest.<String>list(c.get("targets")).stream())
             .toList();
 
-    // Then the command parses, the app publishes its metrics port, and Prometheus scrapes that
-    // port of that service at /metrics, with prometheus.yml mounted where Prometheus reads it
-    assertParses("compose vitstream", command);
-    assertThat(map(app.get("build")).get("dockerfile")).isEqualTo("docker/Dockerfile.cpu");
-    assertThat(app.get("ports"))
-        .asInstanceOf(InstanceOfAssertFactories.LIST)
-        .contains(port + ":" + port);
-    assertThat(targets).containsExactly("vitstream:" + port);
+    // Then each command parses, each instance publishes its metrics port on a host port of its
+    // own, and Prometheus scrapes that port of every instance at /metrics, with prometheus.yml
+    // mounted where Prometheus reads it
+    List<String> expectedTargets = new ArrayList<>();
+    List<String> hostPorts = new ArrayList<>();
+    for (String name : instances) {
+      Map<String, Object> app = map(services.get(name));
+      List<String> command = command(app);
+      assertParses("compose " + name, command);
+      int port = metricsPort(command);
+      expectedTargets.add(name + ":" + port);
+      List<String> ports = list(app.get("ports"));
+      assertThat(ports).as(name + " ports").hasSize(1).first().asString().endsWith(":" + port);
+      hostPorts.add(ports.get(0).split(":")[0]);
+    }
+    assertThat(hostPorts).as("host ports").doesNotHaveDuplicates();
+    assertThat(targets).containsExactlyInAnyOrderElementsOf(expectedTargets);
     assertThat(job.getOrDefault("metrics_path", MetricsHandler.PATH))
         .isEqualTo(MetricsHandler.PATH);
     assertThat(prometheus.get("image")).asString().matches("prom/prometheus:v\\d+\\.\\d+\\.\\d+");
@@ -98,7 +103,127 @@ class DockerFilesTest {
         .contains("./prometheus.yml:/etc/prometheus/prometheus.yml:ro");
     assertThat(prometheus.get("depends_on"))
         .asInstanceOf(InstanceOfAssertFactories.LIST)
-        .contains("vitstream");
+        .containsExactlyInAnyOrderElementsOf(instances);
+  }
+
+  @Test
+  void shouldRunThreeReplicatingBrokersOfOneKraftQuorum() throws IOException {
+    // Given compose.yaml
+    Map<String, Object> services = services();
+
+    // When its Kafka services are read
+    List<String> brokers = brokers(services);
+
+    // Then there are three, each broker and controller of the same cluster, voters of one
+    // quorum, advertising their own service name, with replication 3 and min.insync.replicas 2
+    assertThat(brokers).hasSize(3);
+    List<String> nodeIds = new ArrayList<>();
+    for (String name : brokers) {
+      Map<String, Object> broker = map(services.get(name));
+      Map<String, Object> env = map(broker.get("environment"));
+      assertThat(broker.get("image"))
+          .as(name)
+          .asString()
+          .matches("apache/kafka:\\d+\\.\\d+\\.\\d+");
+      assertThat(env.get("KAFKA_PROCESS_ROLES")).as(name).isEqualTo("broker,controller");
+      assertThat(env.get("KAFKA_ADVERTISED_LISTENERS"))
+          .as(name)
+          .isEqualTo("PLAINTEXT://" + name + ":9092");
+      assertThat(env.get("KAFKA_DEFAULT_REPLICATION_FACTOR")).as(name).isEqualTo(3);
+      assertThat(env.get("KAFKA_MIN_INSYNC_REPLICAS")).as(name).isEqualTo(2);
+      assertThat(env.get("KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR")).as(name).isEqualTo(3);
+      assertThat(env.get("KAFKA_TRANSACTION_STATE_LOG_REPLICATION_FACTOR")).as(name).isEqualTo(3);
+      assertThat(env.get("KAFKA_TRANSACTION_STATE_LOG_MIN_ISR")).as(name).isEqualTo(2);
+      assertThat(env.get("CLUSTER_ID"))
+          .as(name)
+          .isEqualTo(map(map(services.get(brokers.get(0))).get("environment")).get("CLUSTER_ID"));
+      String nodeId = env.get("KAFKA_NODE_ID").toString();
+      nodeIds.add(nodeId);
+      assertThat(env.get("KAFKA_CONTROLLER_QUORUM_VOTERS").toString().split(","))
+          .as(name + " voters")
+          .hasSize(3)
+          .contains(nodeId + "@" + name + ":9093");
+      assertThat(map(broker.get("healthcheck")).get("test")).as(name + " healthcheck").isNotNull();
+    }
+    assertThat(nodeIds).doesNotHaveDuplicates();
+  }
+
+  @Test
+  void shouldRunTwoAppInstancesThatShareNothingButKafka() throws IOException {
+    // Given compose.yaml
+    Map<String, Object> services = services();
+    List<String> brokers = brokers(services);
+
+    // When its app instances are read
+    List<String> instances = appInstances(services);
+
+    // Then there are two, built from the CPU image, each with the same application id and a
+    // bootstrap list naming every broker, started once every broker is healthy
+    assertThat(instances).hasSize(2);
+    List<String> applicationIds = new ArrayList<>();
+    List<String> volumeSources = new ArrayList<>();
+    for (String name : instances) {
+      Map<String, Object> app = map(services.get(name));
+      assertThat(map(app.get("build")).get("dockerfile")).isEqualTo("docker/Dockerfile.cpu");
+      AppConfig config = appConfig(command(app));
+      applicationIds.add(config.applicationId());
+      assertThat(config.bootstrapServers().split(","))
+          .as(name + " bootstrap.servers")
+          .containsExactlyInAnyOrderElementsOf(brokers.stream().map(b -> b + ":9092").toList());
+      assertThat(config.topicPartitions()).as(name + " topic.partitions").isGreaterThan(1);
+      assertThat(map(app.get("depends_on")).keySet()).containsExactlyInAnyOrderElementsOf(brokers);
+      map(app.get("depends_on"))
+          .values()
+          .forEach(d -> assertThat(map(d).get("condition")).isEqualTo("service_healthy"));
+      // and volumes of its own for its model store and its Streams state
+      List<String> volumes = list(app.get("volumes"));
+      assertThat(volumes.stream().map(v -> v.split(":")[1]))
+          .as(name + " volumes")
+          .contains("/app/model-store", "/app/state");
+      assertThat(config.clientProperties().get("state.dir")).isEqualTo("/app/state");
+      volumes.forEach(v -> volumeSources.add(v.split(":")[0]));
+    }
+    assertThat(applicationIds).as("application ids").containsOnly(applicationIds.get(0));
+    assertThat(volumeSources).as("no volume shared between instances").doesNotHaveDuplicates();
+  }
+
+  private static Map<String, Object> services() throws IOException {
+    return map(yaml(DOCKER.resolve("compose.yaml")).get("services"));
+  }
+
+  /** The services that run the apache/kafka image, by name. */
+  private static List<String> brokers(Map<String, Object> services) {
+    return services.entrySet().stream()
+        .filter(e -> String.valueOf(map(e.getValue()).get("image")).startsWith("apache/kafka:"))
+        .map(Map.Entry::getKey)
+        .sorted()
+        .toList();
+  }
+
+  /** The services whose command is {@code vitstream run}, by name. */
+  private static List<String> appInstances(Map<String, Object> services) {
+    return services.entrySet().stream()
+        .filter(e -> map(e.getValue()).get("command") instanceof List<?> c && c.contains("run"))
+        .map(Map.Entry::getKey)
+        .sorted()
+        .toList();
+  }
+
+  @SuppressWarnings("unchecked")
+  private static List<String> command(Map<String, Object> service) {
+    return (List<String>) service.get("command");
+  }
+
+  /** The config a {@code run} command loads: its {@code --set}s and {@code --bootstrap-servers}. */
+  private static AppConfig appConfig(List<String> args) {
+    ParseResult run = leaf(args);
+    assertThat(run.commandSpec().name()).isEqualTo("run");
+    Map<String, String> set = new java.util.HashMap<>(run.matchedOptionValue("--set", Map.of()));
+    String servers = run.matchedOptionValue("--bootstrap-servers", null);
+    if (servers != null) {
+      set.put("bootstrap.servers", servers);
+    }
+    return AppConfig.load(Optional.empty(), set);
   }
 
   /** Parses (never runs) {@code args} with the real command line: a command must match. */
@@ -119,10 +244,7 @@ class DockerFilesTest {
 
   /** The metrics port of a {@code run} command: its {@code --set}s loaded as the app loads them. */
   private static int metricsPort(List<String> args) {
-    ParseResult run = leaf(args);
-    assertThat(run.commandSpec().name()).isEqualTo("run");
-    Map<String, String> set = run.matchedOptionValue("--set", Map.of());
-    return AppConfig.load(Optional.empty(), set).metricsPort();
+    return appConfig(args).metricsPort();
   }
 
   /** The instructions, with continued lines joined and comments dropped. */

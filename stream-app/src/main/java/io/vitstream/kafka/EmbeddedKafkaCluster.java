@@ -14,7 +14,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import kafka.server.KafkaConfig;
@@ -23,7 +25,6 @@ import kafka.tools.StorageTool;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.utils.Time;
-import org.awaitility.Awaitility;
 
 /**
  * Several KRaft brokers in this JVM, one cluster: node 1 is broker and the (only) controller, the
@@ -140,13 +141,34 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
     awaitBrokers(size - 1);
   }
 
+  /** Polls the cluster's broker list until it has {@code n} brokers, for at most a minute. */
   private void awaitBrokers(int n) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    int seen = -1;
+    String lastError = "";
     try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrapServers()))) {
-      Awaitility.await(n + " brokers")
-          .atMost(java.time.Duration.ofSeconds(60))
-          .ignoreExceptions()
-          .until(() -> admin.describeCluster().nodes().get(5, TimeUnit.SECONDS).size() == n);
+      while (System.nanoTime() < deadline) {
+        try {
+          seen = admin.describeCluster().nodes().get(5, TimeUnit.SECONDS).size();
+          if (seen == n) {
+            return;
+          }
+        } catch (ExecutionException | TimeoutException e) {
+          lastError = "; last error: " + e.getMessage();
+        }
+        TimeUnit.MILLISECONDS.sleep(100);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while waiting for " + n + " brokers", e);
     }
+    throw new IllegalStateException(
+        "the cluster did not list "
+            + n
+            + " brokers within 60 s (last seen "
+            + seen
+            + lastError
+            + ")");
   }
 
   private static int freePort() throws IOException {
