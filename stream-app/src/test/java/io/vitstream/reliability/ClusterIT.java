@@ -42,8 +42,10 @@ import picocli.CommandLine;
  * store joins. Every image must get exactly one prediction ({@code read_committed}), and every
  * instance must serve the promoted version, its files read from Kafka.
  *
- * <p>Prints the fail-over times (SIGKILL to output again on every partition, likewise for the
- * broker), the time the promotion takes to reach each instance, and the new instance's start.
+ * <p>Prints the fail-over times (from the SIGKILL, or the broker's stop, to the first prediction of
+ * a later image on every partition, next to the same figure with no failure), the time the
+ * promotion takes to reach each instance and each partition's output, and the new instance's start.
+ * Version 2 is version 1's weights with one bit changed, so that its sha256 differs.
  */
 class ClusterIT {
   private static final int PARTITIONS = 6;
@@ -93,7 +95,7 @@ class ClusterIT {
                   bootstrap, TopicNames.defaults().images(), dataset, IDS, RATE)) {
             resumed(reader, 0, System.currentTimeMillis(), START);
             // (the same figure with nothing failing, for reference)
-            outputAfter(reader, publisher, "nothing", () -> {});
+            outputAfter(reader, publisher, "no failure (reference)", () -> {});
 
             // And C is killed with SIGKILL mid-stream
             // Then output resumes on every partition, C's included
