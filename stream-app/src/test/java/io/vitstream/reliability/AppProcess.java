@@ -89,6 +89,8 @@ final class AppProcess implements AutoCloseable {
             "-Dai.djl.offline=true",
             "-Dai.djl.pytorch.graph_optimizer=false",
             "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
+            // the trainer's lines: which instance runs a fine-tune, and how it ended
+            "-Dorg.slf4j.simpleLogger.log.io.vitstream.feedback=info",
             "-Dvitstream.home=" + home,
             "-cp",
             System.getProperty("java.class.path"),
