@@ -20,6 +20,9 @@ import io.vitstream.serde.SingleObjectAvroSerde;
 import io.vitstream.testing.Clients;
 import io.vitstream.testing.ShippedModel;
 import io.vitstream.testing.TestImages;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -28,6 +31,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.zip.GZIPOutputStream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -84,7 +88,7 @@ class TrainerFailoverIT {
     "feedback.gate.tolerance=1",
     "feedback.gate.min.holdout=1",
     "finetune.rehearsal.examples=0",
-    "finetune.router.originals=0",
+    "finetune.adapter.epochs=5",
     "session.timeout.ms=" + SESSION_TIMEOUT_MS,
   };
 
@@ -99,15 +103,15 @@ class TrainerFailoverIT {
       // Given two instances of one app, each with its own store holding the shipped version 1
       ShippedModel.copyInto(a.resolve("model-store"));
       ShippedModel.copyInto(b.resolve("model-store"));
-      Path configA = AppProcess.configure(bootstrap, PARTITIONS, a, APP, LOOP);
-      Path configB = AppProcess.configure(bootstrap, PARTITIONS, b, APP, LOOP);
+      LabeledImages test = FashionMnist.load(FashionMnist.DEFAULT_DIR, Split.TEST);
+      Path configA = AppProcess.configure(bootstrap, PARTITIONS, a, APP, loop(a, test));
+      Path configB = AppProcess.configure(bootstrap, PARTITIONS, b, APP, loop(b, test));
       try (AppProcess first = AppProcess.run(configA, a);
           AppProcess second = AppProcess.run(configB, b)) {
         assertThat(first.awaitServing(Duration.ofSeconds(150))).as("instance a").isTrue();
         assertThat(second.awaitServing(Duration.ofSeconds(150))).as("instance b").isTrue();
 
         // And inverted images, predicted and remembered by the feedback loop
-        LabeledImages test = FashionMnist.load(FashionMnist.DEFAULT_DIR, Split.TEST);
         LabeledImages inverted = ShippedModel.slice(test, 2000, 2000 + IMAGES, true);
         Clients.publish(bootstrap, topics.images(), events(inverted, 0, IMAGES));
         assertThat(
@@ -166,15 +170,24 @@ class TrainerFailoverIT {
             .pollInterval(Duration.ofMillis(100))
             .until(() -> finishedRunWithHoldout(survivor, holdoutOfSecond));
         long decided = System.nanoTime();
+        List<Long> starts = survivor.readAt(START);
+        List<Long> ends = survivor.readAt(END);
+        List<Long> runSeconds = new ArrayList<>();
+        for (int i = 0; i < starts.size(); i++) {
+          runSeconds.add(ms(ends.get(i) - starts.get(i)));
+        }
         List<ModelVersion> decisions = decisions(bootstrap);
         assertThat(decisions).isNotEmpty();
         ModelVersion last = decisions.get(decisions.size() - 1);
         assertThat(last.getFeedbackCount()).isEqualTo(asked.get(1).trainingSet().count());
         System.out.printf(
-            "trainer failover: kill to the second request %d ms, kill to its gate decision %d ms;"
-                + " survivor's runs %s; decisions %s%n",
+            "trainer failover: kill to the survivor's first run %d ms (request partition), to the"
+                + " second request %d ms (feedback task), to its gate decision %d ms; survivor's"
+                + " run times (ms) %s: %s; decisions %s%n",
+            ms(starts.get(0) - killed),
             ms(secondRequest - killed),
             ms(decided - killed),
+            runSeconds,
             runLines(survivor),
             decisions.stream().map(d -> d.getStatus() + " v" + d.getVersion()).toList());
         assertThat(survivor.isAlive()).isTrue();
@@ -188,19 +201,42 @@ class TrainerFailoverIT {
               .until(
                   () ->
                       Clients.readCommitted(
-                              bootstrap,
-                              topics.predictions(),
-                              PREDICTIONS.deserializer(),
-                              IMAGES + 20,
-                              Duration.ofMillis(200),
-                              Duration.ofSeconds(10))
-                          .stream()
-                          .filter(r -> r.key().startsWith("after-"))
-                          .filter(r -> r.value().getModelVersion() == last.getVersion())
-                          .count()
-                      == 20);
+                                  bootstrap,
+                                  topics.predictions(),
+                                  PREDICTIONS.deserializer(),
+                                  IMAGES + 20,
+                                  Duration.ofMillis(200),
+                                  Duration.ofSeconds(10))
+                              .stream()
+                              .filter(r -> r.key().startsWith("after-"))
+                              .filter(r -> r.value().getModelVersion() == last.getVersion())
+                              .count()
+                          == 20);
         }
       }
+    }
+  }
+
+  /** The loop's settings, with a regression set of 500 original test images in {@code dir}. */
+  private static String[] loop(Path dir, LabeledImages test) throws IOException {
+    LabeledImages regression = test.slice(5000, 5500);
+    Path images = dir.resolve("regression-images.gz");
+    Path labels = dir.resolve("regression-labels.gz");
+    writeIdx(images, new int[] {regression.count(), 28, 28}, regression.pixels());
+    writeIdx(labels, new int[] {regression.count()}, regression.labels());
+    List<String> lines = new ArrayList<>(List.of(LOOP));
+    lines.add("feedback.regression.source=idx:" + images + "," + labels);
+    return lines.toArray(String[]::new);
+  }
+
+  /** A gzip IDX file of unsigned bytes, as Fashion-MNIST ships. */
+  private static void writeIdx(Path file, int[] dims, byte[] data) throws IOException {
+    try (var out = new DataOutputStream(new GZIPOutputStream(Files.newOutputStream(file)))) {
+      out.writeInt(0x0800 | dims.length);
+      for (int d : dims) {
+        out.writeInt(d);
+      }
+      out.write(data);
     }
   }
 
@@ -301,9 +337,7 @@ class TrainerFailoverIT {
     return await("a fine-tuning run starts")
         .atMost(timeout)
         .pollInterval(Duration.ofMillis(20))
-        .until(
-            () -> apps.stream().filter(app -> starts(app) > 0).findFirst(),
-            Optional::isPresent)
+        .until(() -> apps.stream().filter(app -> starts(app) > 0).findFirst(), Optional::isPresent)
         .orElseThrow();
   }
 
