@@ -113,7 +113,7 @@ class TrainerFailoverIT {
 
         // And inverted images, predicted and remembered by the feedback loop
         LabeledImages inverted = ShippedModel.slice(test, 2000, 2000 + IMAGES, true);
-        Clients.publish(bootstrap, topics.images(), events(inverted, 0, IMAGES));
+        Clients.publish(bootstrap, topics.images(), events(inverted, 0, IMAGES, ""));
         assertThat(
                 Clients.readCommitted(
                     bootstrap,
@@ -278,10 +278,6 @@ class TrainerFailoverIT {
 
   private static long ms(long nanos) {
     return nanos / 1_000_000;
-  }
-
-  private static List<ImageEvent> events(LabeledImages data, int from, int to) {
-    return events(data, from, to, "");
   }
 
   private static List<ImageEvent> events(LabeledImages data, int from, int to, String prefix) {
