@@ -26,6 +26,7 @@ final class AppProcess implements AutoCloseable {
   private final CountDownLatch serving = new CountDownLatch(1);
   private final List<String> errors = new ArrayList<>();
   private final List<String> lines = new ArrayList<>();
+  private final List<Long> readAt = new ArrayList<>(); // System.nanoTime() of each line
   private volatile String servingLine = "";
 
   private AppProcess(Process process) {
@@ -89,6 +90,8 @@ final class AppProcess implements AutoCloseable {
             "-Dai.djl.offline=true",
             "-Dai.djl.pytorch.graph_optimizer=false",
             "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
+            // the trainer's lines: which instance runs a fine-tune, and how it ended
+            "-Dorg.slf4j.simpleLogger.log.io.vitstream.feedback=info",
             "-Dvitstream.home=" + home,
             "-cp",
             System.getProperty("java.class.path"),
@@ -104,6 +107,7 @@ final class AppProcess implements AutoCloseable {
       for (String line = r.readLine(); line != null; line = r.readLine()) {
         synchronized (lines) {
           lines.add(line);
+          readAt.add(System.nanoTime());
         }
         if (line.startsWith("run: serving")) {
           servingLine = line;
@@ -141,6 +145,19 @@ final class AppProcess implements AutoCloseable {
   List<String> lines() {
     synchronized (lines) {
       return List.copyOf(lines);
+    }
+  }
+
+  /** When each line containing {@code text} was read, in {@link System#nanoTime()}, in order. */
+  List<Long> readAt(String text) {
+    synchronized (lines) {
+      List<Long> out = new ArrayList<>();
+      for (int i = 0; i < lines.size(); i++) {
+        if (lines.get(i).contains(text)) {
+          out.add(readAt.get(i));
+        }
+      }
+      return out;
     }
   }
 
