@@ -35,6 +35,10 @@ public final class FineTuneWorker implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(FineTuneWorker.class);
 
   private final Map<String, Object> clientConfig;
+
+  /** The consumer session unless the config sets one: how soon another instance takes over. */
+  private static final int SESSION_TIMEOUT_MS = 10_000;
+
   private final String groupId;
   private final String requests;
   private final String modelVersions;
@@ -82,6 +86,9 @@ public final class FineTuneWorker implements AutoCloseable {
     props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    // as the Streams members: a dead trainer's request partition moves in ~10 s, not the 45 s
+    // default
+    props.putIfAbsent(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, SESSION_TIMEOUT_MS);
     props.remove(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
     consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
     consumer.subscribe(List.of(requests, modelVersions));

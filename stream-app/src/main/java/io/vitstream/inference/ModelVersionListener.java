@@ -125,7 +125,25 @@ public final class ModelVersionListener implements AutoCloseable {
    */
   public boolean apply(ModelVersion event) {
     OptionalInt version = versionToServe(event);
-    return version.isPresent() && swapTo(version.getAsInt());
+    if (version.isEmpty() || !swapTo(version.getAsInt())) {
+      return false;
+    }
+    recordPromoted(event.getModelName(), version.getAsInt());
+    return true;
+  }
+
+  /**
+   * Records what the cluster promoted in this instance's store, so that a restart serves it even
+   * when Kafka's copy cannot be read then.
+   */
+  private void recordPromoted(String name, int version) {
+    try {
+      if (store.promoted(name).orElse(-1) != version) {
+        store.promote(name, version);
+      }
+    } catch (RuntimeException e) {
+      LOG.warn("serving {}:{} but cannot record it as promoted: {}", name, version, e.getMessage());
+    }
   }
 
   /**

@@ -56,10 +56,15 @@ class ModelVersionListenerTest {
     // When version 2 is announced as promoted
     boolean swapped = listener.apply(TinyModels.event(NAME, 2, ModelStatus.PROMOTED));
 
-    // Then it serves, with the manifest's labels
+    // Then it serves, with the manifest's labels, and the store records it as promoted
     assertThat(swapped).isTrue();
     assertThat(slot.peek().version()).isEqualTo(2);
     assertThat(slot.peek().labels()).hasSize(10);
+    assertThat(store.promoted(NAME)).hasValue(2);
+
+    // And a rollback to version 1 announced later is recorded too
+    assertThat(listener.apply(TinyModels.event(NAME, 1, ModelStatus.ROLLED_BACK))).isTrue();
+    assertThat(store.promoted(NAME)).hasValue(1);
   }
 
   @Test

@@ -54,13 +54,6 @@ class TrainerFailoverIT {
   private static final double HOLDOUT_FRACTION = 0.3;
   private static final int IMAGES = 320;
 
-  /**
-   * How long the group waits for a killed member: the fine-tune worker's consumer otherwise has the
-   * client default of 45 s (the Streams apps already use 10 s).
-   */
-  private static final int SESSION_TIMEOUT_MS =
-      Integer.getInteger("vitstream.failover.session.ms", 10_000);
-
   private static final String START = "fine-tuning on ";
   private static final String END = "fine-tune of ";
   private static final SingleObjectAvroSerde<ModelVersion> VERSIONS =
@@ -89,7 +82,6 @@ class TrainerFailoverIT {
     "feedback.gate.min.holdout=1",
     "finetune.rehearsal.examples=0",
     "finetune.adapter.epochs=5",
-    "session.timeout.ms=" + SESSION_TIMEOUT_MS,
   };
 
   @Test
