@@ -41,19 +41,25 @@ final class BenchScaleCommand implements Callable<Integer> {
   @Option(
       names = "--instances",
       defaultValue = "1,2,3",
-      description = "Instance counts, ascending; the first is the baseline (%s)")
+      description = "Instance counts, ascending; the first is the baseline (${DEFAULT-VALUE})")
   String instances;
 
-  @Option(names = "--images", defaultValue = "6000", description = "Backlog per count (%s)")
+  @Option(
+      names = "--images",
+      defaultValue = "6000",
+      description = "Backlog per count (${DEFAULT-VALUE})")
   int images;
 
   @Option(
       names = "--partitions",
       defaultValue = "6",
-      description = "Partitions of the images and predictions topics (%s)")
+      description = "Partitions of the images and predictions topics (${DEFAULT-VALUE})")
   int partitions;
 
-  @Option(names = "--skip", defaultValue = "0.2", description = "Warm-up share left out (%s)")
+  @Option(
+      names = "--skip",
+      defaultValue = "0.2",
+      description = "Warm-up share left out (${DEFAULT-VALUE})")
   double skip;
 
   @Option(
@@ -68,14 +74,17 @@ final class BenchScaleCommand implements Callable<Integer> {
       description = "A config key for every instance (repeatable)")
   Map<String, String> set = new LinkedHashMap<>();
 
-  @Option(names = "--json", defaultValue = "bench-scale.json", description = "Figures (%s)")
+  @Option(
+      names = "--json",
+      defaultValue = "bench-scale.json",
+      description = "Figures (${DEFAULT-VALUE})")
   Path json;
 
   @Option(
       names = "--fashion-mnist",
       paramLabel = "DIR",
       defaultValue = "/usr/share/datasets/fashion-mnist",
-      description = "Fashion-MNIST folder (default %s)")
+      description = "Fashion-MNIST folder (default ${DEFAULT-VALUE})")
   Path fashionMnist;
 
   @Override
