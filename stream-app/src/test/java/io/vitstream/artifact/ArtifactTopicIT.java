@@ -143,6 +143,37 @@ class ArtifactTopicIT {
   }
 
   @Test
+  void shouldShipAViTBase16SizedModelInChunksUnderTheBrokersDefaultLimit(
+      @TempDir Path from, @TempDir Path to) throws Exception {
+    // Given a ViT-B/16 (86 M parameters, 330 MB of fp32) in a store, and the default 1 MB records
+    ModelStore source = ModelStore.open(from);
+    int v = TinyModels.publishVariant(source, "vit-b16", "vit_base_patch16_224", 3);
+    long weightBytes = Files.size(source.files("vit-b16", v).weights());
+    assertThat(weightBytes).isGreaterThan(300L << 20);
+    var settings = new ArtifactSettings("artifacts-large", 512 * 1024, Duration.ofSeconds(60));
+    createTopic(settings.topic(), Optional.empty());
+
+    // When it is published and fetched into an empty store
+    long t0 = System.nanoTime();
+    try (var publisher = new ArtifactPublisher(client(), settings)) {
+      publisher.publish(source, "vit-b16", v);
+    }
+    long t1 = System.nanoTime();
+    ModelStore empty = ModelStore.open(to);
+    new ArtifactCache(empty, client(), settings).fetch("vit-b16", v);
+    long t2 = System.nanoTime();
+
+    // Then it comes back bit for bit, with its manifest
+    assertThat(sha(empty.files("vit-b16", v).weights()))
+        .isEqualTo(sha(source.files("vit-b16", v).weights()));
+    assertThat(empty.manifest("vit-b16", v).sha256())
+        .isEqualTo(source.manifest("vit-b16", v).sha256());
+    System.out.printf(
+        "ViT-B/16: %d MB published in %.1f s, fetched and verified in %.1f s%n",
+        weightBytes >> 20, (t1 - t0) / 1e9, (t2 - t1) / 1e9);
+  }
+
+  @Test
   void shouldRefuseACorruptedChunkInOneLineAndKeepServingTheOldVersion(
       @TempDir Path from, @TempDir Path to) throws Exception {
     // Given versions 1 and 2 of a tiny model on the topic, then chunk 0 of version 2 replaced by

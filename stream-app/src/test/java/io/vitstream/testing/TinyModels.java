@@ -14,6 +14,7 @@ import io.vitstream.store.ModelManifest;
 import io.vitstream.store.ModelStore;
 import io.vitstream.vit.Precision;
 import io.vitstream.vit.ViTConfig;
+import io.vitstream.vit.ViTVariants;
 import io.vitstream.vit.VitModel;
 import java.time.Instant;
 import java.util.List;
@@ -73,6 +74,29 @@ public final class TinyModels {
     try (VitModel model = VitModel.create(TINY, Device.cpu(), Precision.FP32)) {
       model.parameters().get("head.weight").getArray().addi(0.05f * seed);
       return store.publish(name, model, candidate(parent));
+    }
+  }
+
+  /**
+   * Publishes a seeded random model of a named timm geometry (e.g. {@code vit_base_patch16_224}:
+   * 330 MB of fp32 weights) with Fashion-MNIST's labels, as the next version of {@code name}.
+   */
+  public static int publishVariant(ModelStore store, String name, String variant, int seed) {
+    Djl.setSeed(seed);
+    ViTConfig config = ViTVariants.config(variant, FashionMnist.LABELS.size());
+    var preprocessing =
+        new Preprocessing(
+            config.imageSize(),
+            3,
+            List.of(0.5f, 0.5f, 0.5f),
+            List.of(0.5f, 0.5f, 0.5f),
+            RGB_PREPROCESSING.interpolation());
+    try (VitModel model = VitModel.create(config, Device.cpu(), Precision.FP32)) {
+      var c = candidate(0);
+      return store.publish(
+          name,
+          model,
+          new ModelCandidate(c.labels(), preprocessing, c.metrics(), c.provenance(), 0));
     }
   }
 
