@@ -51,6 +51,14 @@ public final class FeedbackKeys {
           "50",
           atLeast(1),
           "The fewest new labels a time- or accuracy-triggered run needs");
+  public static final ConfigKey TRIGGER_MIN_HOLDOUT_MISSES =
+      new ConfigKey(
+          "feedback.trigger.min.holdout.misses",
+          INT,
+          "12",
+          atLeast(0),
+          "The fewest new holdout images the champion got wrong an accuracy-triggered run waits for,"
+              + " so that the gate can judge it (exact McNemar needs 6 at alpha 0.05)");
   public static final ConfigKey HOLDOUT_FRACTION =
       new ConfigKey(
           "feedback.holdout.fraction",
@@ -216,6 +224,7 @@ public final class FeedbackKeys {
           TRIGGER_INTERVAL_S,
           TRIGGER_ACCURACY_DROP,
           TRIGGER_MIN_LABELS,
+          TRIGGER_MIN_HOLDOUT_MISSES,
           HOLDOUT_FRACTION,
           HOLDOUT_MAX_COUNT,
           HOLDOUT_MAX_AGE_S,

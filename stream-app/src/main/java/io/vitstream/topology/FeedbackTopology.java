@@ -148,7 +148,8 @@ public final class FeedbackTopology {
         .process(
             () -> new HoldoutProcessor(settings.holdoutMaxCount(), settings.holdoutMaxAge()),
             Named.as("holdout"),
-            HOLDOUT_STORE);
+            HOLDOUT_STORE,
+            TRIGGER_STORE);
     KStream<String, Example> training =
         labelled.filterNot((id, e) -> split.isHoldout(e.imageId()), Named.as("training-split"));
     training.process(

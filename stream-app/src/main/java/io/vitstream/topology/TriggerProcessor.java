@@ -101,7 +101,12 @@ final class TriggerProcessor implements Processor<String, Example, String, FineT
     }
     long since = nowMs - ByteBuffer.wrap(lastRun).getLong();
     Optional<String> reason =
-        trigger.reason((int) fresh.size(), Duration.ofMillis(since), baseline, liveNow);
+        trigger.reason(
+            (int) fresh.size(),
+            Duration.ofMillis(since),
+            baseline,
+            liveNow,
+            HoldoutProcessor.misses(state));
     if (reason.isEmpty()) {
       return;
     }
@@ -116,6 +121,7 @@ final class TriggerProcessor implements Processor<String, Example, String, FineT
             reason.get() + "; " + freshImages.count() + " labels",
             trigger.dropped(baseline, liveNow));
     fresh.clear();
+    state.delete(HoldoutProcessor.MISSES);
     putLong(LAST_RUN, nowMs);
     if (watched != null) { // the next full window is the new baseline
       state.delete(BASELINE + new String(watched, StandardCharsets.UTF_8));

@@ -10,19 +10,34 @@ class TriggerPolicyTest {
 
   @Test
   void shouldFireOnEnoughNewLabels() {
-    assertThat(policy.reason(500, Duration.ZERO, 0.9, 0.9)).contains("500 new labels");
+    assertThat(policy.reason(500, Duration.ZERO, 0.9, 0.9, 0)).contains("500 new labels");
   }
 
   @Test
   void shouldFireWhenTheIntervalElapsedWithSomeLabels() {
-    assertThat(policy.reason(60, Duration.ofMinutes(11), 0.9, 0.9)).isPresent();
-    assertThat(policy.reason(10, Duration.ofMinutes(11), 0.9, 0.9)).isEmpty();
+    assertThat(policy.reason(60, Duration.ofMinutes(11), 0.9, 0.9, 0)).isPresent();
+    assertThat(policy.reason(10, Duration.ofMinutes(11), 0.9, 0.9, 0)).isEmpty();
   }
 
   @Test
   void shouldFireWhenLiveAccuracyDrops() {
-    assertThat(policy.reason(60, Duration.ofMinutes(1), 0.90, 0.84)).isPresent();
-    assertThat(policy.reason(60, Duration.ofMinutes(1), 0.90, 0.88)).isEmpty();
-    assertThat(policy.reason(60, Duration.ofMinutes(1), 0.90, Double.NaN)).isEmpty();
+    assertThat(policy.reason(60, Duration.ofMinutes(1), 0.90, 0.84, 0)).isPresent();
+    assertThat(policy.reason(60, Duration.ofMinutes(1), 0.90, 0.88, 0)).isEmpty();
+    assertThat(policy.reason(60, Duration.ofMinutes(1), 0.90, Double.NaN, 0)).isEmpty();
+  }
+
+  @Test
+  void shouldWaitWithAnAccuracyRunUntilTheHoldoutCanJudgeIt() {
+    // Given a policy whose accuracy trigger needs 12 new holdout misses
+    var evidence = new TriggerPolicy(500, Duration.ofMinutes(10), 0.05, 50, 12);
+
+    // When live accuracy dropped, with enough labels but 11 misses, then 12
+    var early = evidence.reason(60, Duration.ofMinutes(1), 0.90, 0.15, 11);
+    var ready = evidence.reason(60, Duration.ofMinutes(1), 0.90, 0.15, 12);
+
+    // Then it waits, then fires and says on how many misses; a routine run does not wait
+    assertThat(early).isEmpty();
+    assertThat(ready).hasValueSatisfying(r -> assertThat(r).contains("12 new holdout misses"));
+    assertThat(evidence.reason(500, Duration.ZERO, 0.90, 0.15, 0)).contains("500 new labels");
   }
 }

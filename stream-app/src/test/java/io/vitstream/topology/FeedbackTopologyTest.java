@@ -249,6 +249,47 @@ class FeedbackTopologyTest {
             });
   }
 
+  @Test
+  void shouldHoldAnAccuracyRunUntilTheHoldoutHoldsEnoughChampionMisses() {
+    // Given a drop trigger that also needs 2 new holdout images the champion got wrong
+    stop();
+    open(new TriggerPolicy(100, Duration.ofHours(1), 0.5, 1, 2));
+    HoldoutSplit split = new HoldoutSplit(HOLDOUT);
+    List<String> train = IntStream.range(0, 200).mapToObj(i -> "t" + i).toList();
+    List<String> held = train.stream().filter(split::isHoldout).toList();
+    List<String> trained = train.stream().filter(id -> !split.isHoldout(id)).toList();
+
+    // When version 1 is right on 4 training labels, then wrong on 4 more: accuracy fell
+    for (int i = 0; i < 8; i++) {
+      String id = trained.get(i);
+      images.pipeInput(id, TestImages.encoded(id, TestImages.png(28, 28, i)));
+      predictions.pipeInput(id, predicted(id, 1, i < 4 ? 4 : 7));
+      feedback.pipeInput(id, label(id, "Coat", null));
+    }
+    driver.advanceWallClockTime(Duration.ofSeconds(2));
+    List<FineTuneRequest> before = requestsOut.readValuesToList();
+
+    // And then 2 holdout images are labelled, both missed
+    for (int i = 0; i < 2; i++) {
+      String id = held.get(i);
+      images.pipeInput(id, TestImages.encoded(id, TestImages.png(28, 28, i)));
+      predictions.pipeInput(id, predicted(id, 1, 7));
+      feedback.pipeInput(id, label(id, "Coat", null));
+    }
+    driver.advanceWallClockTime(Duration.ofSeconds(2));
+
+    // Then no run fired on the drop alone; one fires with the misses, and their count restarts
+    assertThat(before).isEmpty();
+    assertThat(requestsOut.readValuesToList())
+        .singleElement()
+        .satisfies(r -> assertThat(r.feedback()).contains("fell below", "2 new holdout misses"));
+    assertThat(
+            driver
+                .<String, byte[]>getKeyValueStore(FeedbackTopology.TRIGGER_STORE)
+                .get(HoldoutProcessor.MISSES))
+        .isNull();
+  }
+
   private LiveAccuracy live(String model, int version) {
     return LiveAccuracy.fromBytes(
         driver
