@@ -9,6 +9,7 @@ import io.vitstream.vit.Precision;
 import io.vitstream.vit.VitModel;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Builds a candidate version from a champion and the labels of a new domain: the champion's
@@ -116,8 +117,19 @@ public final class AdapterRecipe {
       weights.putAll(adapted.embedding().arrays(prefix(count), tmp));
       candidate.setWeights(weights);
       LabeledImages examples = routed.concat(originals);
+      Optional<RouterTrainer.Mirror> mirror = Optional.empty();
       if (!adapted.start().equals(InputSymmetry.IDENTITY) && originals.count() > 0) {
         examples = examples.concat(adapted.start().apply(originals));
+        if (!adapted.trained()) { // the new adapter is the start: an exact symmetry of the base
+          mirror =
+              Optional.of(
+                  new RouterTrainer.Mirror(
+                      count,
+                      routed.count(),
+                      routed.count() + originals.count(),
+                      originals.count(),
+                      adapted.start().isInvolution()));
+        }
       }
       RouterTrainer.Fitted fitted =
           router.fit(
@@ -125,13 +137,18 @@ public final class AdapterRecipe {
               examples,
               preprocessing,
               seed,
+              mirror,
               routed.count(),
               routed.count() + originals.count());
       double seconds = (System.nanoTime() - start) / 1e9;
       LOG.info(
-          "adapter {} s, router {} s",
-          String.format(java.util.Locale.ROOT, "%.1f", adapted.seconds()),
-          String.format(java.util.Locale.ROOT, "%.1f", seconds - adapted.seconds()));
+          String.format(
+              Locale.ROOT,
+              "adapter %.1f s, router %.1f s (loss pass %.1f s%s)",
+              adapted.seconds(),
+              seconds - adapted.seconds(),
+              fitted.lossPassSeconds(),
+              mirror.isPresent() ? ", the adapter's read across from the base" : ""));
       return new Candidate(candidate, adapted, fitted, seconds);
     } catch (RuntimeException e) {
       candidate.close();

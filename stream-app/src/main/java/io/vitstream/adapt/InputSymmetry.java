@@ -63,6 +63,11 @@ public record InputSymmetry(Turn turn, boolean inverted) {
     }
   }
 
+  /** Whether applying it twice gives the image back (all but the quarter turns). */
+  public boolean isInvolution() {
+    return turn != Turn.ROTATE_90 && turn != Turn.ROTATE_270;
+  }
+
   /** The identity: the base embedding itself. */
   public static final InputSymmetry IDENTITY = new InputSymmetry(Turn.IDENTITY, false);
 

@@ -19,6 +19,7 @@ import io.vitstream.vit.VitModel;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Fits the router of a model with input adapters. Each example's target is the expert with the
@@ -65,12 +66,48 @@ public final class RouterTrainer {
    * @param agreement weighted share of held-out examples the router sends to their best expert
    * @param baseBias how much the base expert's score was raised so that held-out original images
    *     stay on it (see {@link #MAX_ORIGINAL_MISROUTED})
+   * @param lossPassSeconds wall time of the pass that measures every expert's loss per example
    */
-  public record Fitted(int examples, int[] targetCounts, double agreement, float baseBias) {}
+  public record Fitted(
+      int examples, int[] targetCounts, double agreement, float baseBias, double lossPassSeconds) {}
+
+  /**
+   * An expert that is an exact symmetry T of the base expert (an adapter whose start was kept), and
+   * where the examples hold originals and their T-transformed copies: its losses there are the base
+   * expert's, read across, and need no forward pass. On a transformed copy T(o) it answers as the
+   * base expert on o; on an original o, when T is its own inverse, as the base expert on T(o).
+   *
+   * @param expert the symmetric expert
+   * @param originalsFrom the first original
+   * @param transformedFrom the first transformed copy, in the originals' order
+   * @param count how many originals
+   * @param involution whether T is its own inverse
+   */
+  public record Mirror(
+      int expert, int originalsFrom, int transformedFrom, int count, boolean involution) {
+
+    boolean covers(int row) {
+      return (row >= transformedFrom && row < transformedFrom + count)
+          || (involution && row >= originalsFrom && row < originalsFrom + count);
+    }
+
+    /** Copies the base expert's losses and hits into the expert's mirrored rows. */
+    void fill(float[][] loss, boolean[][] correct) {
+      for (int i = 0; i < count; i++) {
+        loss[expert][transformedFrom + i] = loss[0][originalsFrom + i];
+        correct[expert][transformedFrom + i] = correct[0][originalsFrom + i];
+        if (involution) {
+          loss[expert][originalsFrom + i] = loss[0][transformedFrom + i];
+          correct[expert][originalsFrom + i] = correct[0][transformedFrom + i];
+        }
+      }
+    }
+  }
 
   /**
    * Fits {@code model}'s router in place on {@code examples}; its adapters must already be set.
    *
+   * @param mirror an expert whose losses on some examples follow from the base expert's
    * @param originalsFrom the first of the examples that are original images (the gate's domain),
    *     whose losses bound the base expert's bias
    * @param originalsTo one past the last of them
@@ -81,6 +118,7 @@ public final class RouterTrainer {
       LabeledImages examples,
       Preprocessing preprocessing,
       long seed,
+      Optional<Mirror> mirror,
       int originalsFrom,
       int originalsTo) {
     if (originalsTo <= originalsFrom) { // no original images: every example bounds the bias
@@ -92,7 +130,9 @@ public final class RouterTrainer {
       throw new IllegalArgumentException("the model has no input adapters");
     }
     int n = examples.count();
-    Measured m = measure(model, examples, preprocessing, experts);
+    long t0 = System.nanoTime();
+    Measured m = measure(model, examples, preprocessing, experts, mirror);
+    double lossPass = (System.nanoTime() - t0) / 1e9;
     int f = m.features.length / n;
     int[] target = new int[n];
     float[] weight = new float[n];
@@ -139,7 +179,7 @@ public final class RouterTrainer {
         weights.put(InputRouting.ROUTER_NAMES.get(i), params.get(i));
       }
       model.setWeights(weights);
-      return new Fitted(n, counts, agreement, bias);
+      return new Fitted(n, counts, agreement, bias, lossPass);
     }
   }
 
@@ -303,7 +343,11 @@ public final class RouterTrainer {
   private record Measured(float[] features, float[] images, float[][] loss, boolean[][] correct) {}
 
   private Measured measure(
-      VitModel model, LabeledImages data, Preprocessing preprocessing, int experts) {
+      VitModel model,
+      LabeledImages data,
+      Preprocessing preprocessing,
+      int experts,
+      Optional<Mirror> mirror) {
     Djl.disableGradOnThisThread();
     int n = data.count();
     BatchAssembler assembler = new BatchAssembler(data, preprocessing, 0, false);
@@ -335,6 +379,9 @@ public final class RouterTrainer {
         NDArray picked =
             batch.create(labels).toType(DataType.INT64, false).oneHot(model.config().numClasses());
         for (int e = 0; e < experts; e++) {
+          if (mirrored(mirror, e, from, count)) {
+            continue; // filled from the base expert below
+          }
           NDArray logits = model.forwardExpert(x, e);
           long[] predicted = logits.argMax(1).toLongArray();
           for (int i = 0; i < count; i++) {
@@ -345,6 +392,19 @@ public final class RouterTrainer {
         }
       }
     }
+    mirror.ifPresent(mr -> mr.fill(loss, correct));
     return new Measured(features, images, loss, correct);
+  }
+
+  private static boolean mirrored(Optional<Mirror> mirror, int expert, int from, int count) {
+    if (mirror.isEmpty() || mirror.get().expert() != expert) {
+      return false;
+    }
+    for (int row = from; row < from + count; row++) {
+      if (!mirror.get().covers(row)) {
+        return false;
+      }
+    }
+    return true;
   }
 }

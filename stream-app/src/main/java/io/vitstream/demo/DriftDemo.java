@@ -176,7 +176,7 @@ public final class DriftDemo {
       var data = new FeedbackLoop.OriginalData(regression, Optional.of(train));
       List<DriftResult.Arrival> events = new ArrayList<>();
       List<DriftSummary.Seen> seen = new ArrayList<>();
-      List<Long> sentAt;
+      List<DriftSummary.Sent> sentAt;
       try (ModelSlot<ServingModel> slot = new ModelSlot<>(first);
           InferenceService inference =
               new InferenceService(c, slot, Optional.of(store), Optional.empty(), metrics)) {
@@ -203,7 +203,7 @@ public final class DriftDemo {
    * Publishes the images while the watcher sends feedback and prints what happens; returns when the
    * last prediction was read or the time is up, with the times feedback was sent.
    */
-  private List<Long> watch(
+  private List<DriftSummary.Sent> watch(
       AppConfig c,
       Options o,
       String name,
@@ -257,7 +257,7 @@ public final class DriftDemo {
     private final List<DriftResult.Arrival> events;
     private final List<DriftSummary.Seen> seen;
     private final SplittableRandom random;
-    final List<Long> sentAt = new ArrayList<>();
+    final List<DriftSummary.Sent> sentAt = new ArrayList<>();
     volatile boolean stop;
     long labelsSent;
 
@@ -318,7 +318,7 @@ public final class DriftDemo {
                       .build();
               producer.send(new ProducerRecord<>(topics.feedback(), r.key(), fb));
               labelsSent++;
-              sentAt.add(System.currentTimeMillis());
+              sentAt.add(new DriftSummary.Sent(System.currentTimeMillis(), index));
             }
             if (seen.size() - windowStart == o.window()) {
               printDriftWindow(

@@ -19,6 +19,8 @@ import java.util.Map;
  * @param finalVersion the version serving at the end
  * @param labelsUsed labels sent until the final version was promoted (all sent if none)
  * @param labelsSent labels sent in all
+ * @param postDriftLabelsToFirstPromotion labels of drifted images sent before the first version
+ *     promoted after the drift began (-1 if none)
  * @param fineTuneSeconds training seconds over all fine-tuning runs
  * @param swapPauseMs the gap in output time between the last prediction of the old version and the
  *     first of the final version (NaN if no swap)
@@ -37,6 +39,7 @@ public record DriftResult(
     int finalVersion,
     long labelsUsed,
     long labelsSent,
+    long postDriftLabelsToFirstPromotion,
     double fineTuneSeconds,
     double swapPauseMs,
     double championOriginal,
@@ -83,12 +86,14 @@ public record DriftResult(
     return head
         + String.format(
             Locale.ROOT,
-            "recovered %.4f (v%d); labels used %d (sent %d); fine-tune %.1f s; swap pause %s;"
-                + " original-data accuracy %s (v%d) -> %s (v%d)",
+            "recovered %.4f (v%d); labels used %d (sent %d); first promotion after %s post-drift"
+                + " labels; fine-tune %.1f s; swap pause %s; original-data accuracy %s (v%d) -> %s"
+                + " (v%d)",
             recovered,
             finalVersion,
             labelsUsed,
             labelsSent,
+            postDriftLabelsToFirstPromotion < 0 ? "n/a" : postDriftLabelsToFirstPromotion,
             fineTuneSeconds,
             number("%.0f ms", swapPauseMs),
             number("%.4f", championOriginal),

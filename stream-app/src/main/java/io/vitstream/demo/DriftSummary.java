@@ -19,6 +19,9 @@ final class DriftSummary {
   /** A received prediction: its image's index and whether it was right. */
   record Seen(int index, Prediction prediction, boolean correct) {}
 
+  /** A label sent back: when, and for which image index. */
+  record Sent(long atMs, int index) {}
+
   static DriftWindow window(List<Seen> part, DriftDemo.Options o, int first) {
     int correct = 0;
     int drifted = 0;
@@ -43,7 +46,7 @@ final class DriftSummary {
       LabeledImages original,
       List<DriftResult.Arrival> arrivals,
       List<Seen> seen,
-      List<Long> sentAt) {
+      List<Sent> sentAt) {
     long labelsSent = sentAt.size();
     int finalVersion =
         seen.isEmpty() ? champion : seen.get(seen.size() - 1).prediction().getModelVersion();
@@ -71,12 +74,18 @@ final class DriftSummary {
       }
     }
     double fineTuneSeconds = 0;
+    long postDriftToFirst = -1;
     for (DriftResult.Arrival a : arrivals) {
       ModelVersion e = a.version();
       fineTuneSeconds += e.getMetrics().getOrDefault("training_seconds", 0.0);
+      long t = e.getEventTime().toEpochMilli();
       if (e.getStatus() == ModelStatus.PROMOTED && e.getVersion() == finalVersion) {
-        long t = e.getEventTime().toEpochMilli();
-        labelsAtFinal = sentAt.stream().filter(s -> s < t).count();
+        labelsAtFinal = sentAt.stream().filter(s -> s.atMs() < t).count();
+      }
+      long drifted =
+          sentAt.stream().filter(s -> s.atMs() < t && s.index() >= o.driftAfter()).count();
+      if (e.getStatus() == ModelStatus.PROMOTED && drifted > 0 && postDriftToFirst < 0) {
+        postDriftToFirst = drifted;
       }
     }
     boolean swapped = finalVersion != champion && lastOldOutput >= 0 && firstNewOutput >= 0;
@@ -91,6 +100,7 @@ final class DriftSummary {
         finalVersion,
         labelsAtFinal < 0 ? labelsSent : labelsAtFinal,
         labelsSent,
+        postDriftToFirst,
         fineTuneSeconds,
         swapped ? firstNewOutput - lastOldOutput : Double.NaN,
         originalAccuracy(store, name, champion, original),

@@ -1,0 +1,62 @@
+package io.vitstream.adapt;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDManager;
+import io.vitstream.dataset.LabeledImages;
+import io.vitstream.image.Preprocessing;
+import io.vitstream.testing.Seeded;
+import io.vitstream.testing.TinyModels;
+import io.vitstream.training.Cancellation;
+import io.vitstream.vit.Precision;
+import io.vitstream.vit.VitModel;
+import java.util.Optional;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class RouterTrainerTest {
+  private static final Preprocessing PRE = Preprocessing.fashionMnist();
+
+  @ParameterizedTest
+  @ValueSource(strings = {"IDENTITY", "ROTATE_90"})
+  void shouldFitTheSameRouterWhenASymmetricExpertsLossesAreReadAcross(String turn) {
+    // Given a tiny ViT whose one adapter is the base embedding under a symmetry (inverted, and
+    // turned or not), and examples: 30 others, 120 originals, then the 120 transformed
+    InputSymmetry s = new InputSymmetry(InputSymmetry.Turn.valueOf(turn), true);
+    LabeledImages others = InputSymmetryTest.randomImages(30, 28, 5);
+    LabeledImages originals = InputSymmetryTest.randomImages(120, 28, 6);
+    LabeledImages examples = others.concat(originals).concat(s.apply(originals));
+    var mirror = new RouterTrainer.Mirror(1, 30, 150, 120, s.isInvolution());
+    try (VitModel base = VitModel.create(TinyModels.TINY, Device.cpu(), Precision.FP32);
+        VitModel read = adapted(base, s);
+        VitModel measured = adapted(base, s)) {
+      var router = new RouterTrainer(new Cancellation());
+
+      // When the router is fitted with the adapter's losses read across, and all measured
+      var fast = router.fit(read, examples, PRE, 3, Optional.of(mirror), 30, 150);
+      var slow = router.fit(measured, examples, PRE, 3, Optional.empty(), 30, 150);
+
+      // Then both fits saw the same best experts, and chose the same bias
+      assertThat(fast.targetCounts()).containsExactly(slow.targetCounts());
+      assertThat(fast.baseBias()).isEqualTo(slow.baseBias());
+      assertThat(fast.agreement())
+          .isCloseTo(slow.agreement(), org.assertj.core.data.Offset.offset(1e-6));
+      assertThat(s.isInvolution()).isEqualTo(turn.equals("IDENTITY"));
+    }
+  }
+
+  private static VitModel adapted(VitModel base, InputSymmetry s) {
+    Seeded.weights(base, 3);
+    VitModel m =
+        VitModel.create(TinyModels.TINY.withInputAdapters(1), Device.cpu(), Precision.FP32);
+    try (NDManager tmp = m.newBatchManager()) {
+      var weights = AdapterTrainer.basePath(base);
+      weights.putAll(
+          s.transform(PatchEmbeddingWeights.read(base.parameters(), ""), PRE)
+              .arrays("adapters.1.", tmp));
+      m.setWeights(weights);
+    }
+    return m;
+  }
+}
