@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -18,7 +19,7 @@ import java.util.concurrent.TimeUnit;
  * {@code home} as its {@code vitstream.home} (its model store is {@code home/model-store}). Its
  * output is drained on daemon threads; the last lines are kept for error messages.
  */
-final class AppChild implements AutoCloseable {
+public final class AppChild implements AutoCloseable {
   private static final int KEPT_LINES = 20;
   private final Process process;
   private final CountDownLatch serving = new CountDownLatch(1);
@@ -32,26 +33,40 @@ final class AppChild implements AutoCloseable {
 
   /** Starts {@code vitstream run --config config} with {@code home} as its home. */
   static AppChild start(Path config, Path home) throws IOException {
+    return new AppChild(runProcess(config, home).start());
+  }
+
+  /**
+   * {@code vitstream run --config config} in a JVM of its own, on this JVM's Java and classpath,
+   * with {@code home} as its home, set up as the launcher does: offline, warnings only, and idle
+   * libgomp threads sleeping rather than spinning (that matters when cores are shared).
+   *
+   * @param jvmFlags further JVM flags, e.g. log levels
+   */
+  public static ProcessBuilder runProcess(Path config, Path home, String... jvmFlags) {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    List<String> cmd =
+    List<String> cmd = new ArrayList<>();
+    cmd.addAll(
         List.of(
             java,
             "-Xmx1g",
             "-Dai.djl.offline=true",
             "-Dai.djl.pytorch.graph_optimizer=false",
-            "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
+            "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"));
+    cmd.addAll(List.of(jvmFlags));
+    cmd.addAll(
+        List.of(
             "-Dvitstream.home=" + home,
             "-cp",
             System.getProperty("java.class.path"),
             "io.vitstream.cli.Main",
             "run",
             "--config",
-            config.toString());
+            config.toString()));
     ProcessBuilder pb = new ProcessBuilder(cmd);
-    // as the launcher: idle libgomp threads sleep rather than spin (matters when cores are shared)
     pb.environment().putIfAbsent("OMP_WAIT_POLICY", "PASSIVE");
     pb.environment().putIfAbsent("TORCH_CPP_LOG_LEVEL", "ERROR");
-    return new AppChild(pb.start());
+    return pb;
   }
 
   private void drain(InputStream in, String name) {

@@ -6,6 +6,7 @@ import io.vitstream.avro.Prediction;
 import io.vitstream.inference.Classifier;
 import io.vitstream.inference.ModelSlot;
 import io.vitstream.inference.ServingModel;
+import io.vitstream.kafka.Consumers;
 import io.vitstream.kafka.TopicAdmin;
 import io.vitstream.publish.ImagePublisher;
 import io.vitstream.publish.SourceImage;
@@ -22,7 +23,6 @@ import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
@@ -83,12 +83,7 @@ record PhaseRun(long[] arrivalsMillis, List<Prediction> predictions) {
                       throw new IllegalStateException(e);
                     }
                   });
-      List<TopicPartition> parts =
-          consumer.partitionsFor(topics.predictions()).stream()
-              .map(p -> new TopicPartition(p.topic(), p.partition()))
-              .toList();
-      consumer.assign(parts);
-      consumer.seekToBeginning(parts);
+      Consumers.assignAll(consumer, topics.predictions());
       var serde = new SingleObjectAvroSerde<>(Prediction.class);
       long deadline = System.currentTimeMillis() + Duration.ofMinutes(10).toMillis();
       int got = 0;

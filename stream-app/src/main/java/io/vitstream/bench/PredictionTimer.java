@@ -1,13 +1,12 @@
 package io.vitstream.bench;
 
+import io.vitstream.kafka.Consumers;
 import io.vitstream.kafka.TopicNames;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
@@ -34,12 +33,7 @@ final class PredictionTimer implements AutoCloseable {
             5000);
     var consumer =
         new KafkaConsumer<>(cfg, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-    List<TopicPartition> parts =
-        consumer.partitionsFor(topics.predictions()).stream()
-            .map(p -> new TopicPartition(p.topic(), p.partition()))
-            .toList();
-    consumer.assign(parts);
-    consumer.seekToBeginning(parts);
+    Consumers.assignAll(consumer, topics.predictions());
     return new PredictionTimer(consumer);
   }
 

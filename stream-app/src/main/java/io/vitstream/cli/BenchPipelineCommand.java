@@ -6,7 +6,6 @@ import io.vitstream.app.ConfigKeys;
 import io.vitstream.bench.PipelineBench;
 import io.vitstream.bench.PipelineReport;
 import io.vitstream.bench.Sweep;
-import io.vitstream.dataset.FashionMnist;
 import io.vitstream.dataset.Split;
 import io.vitstream.inference.ServingModel;
 import io.vitstream.kafka.EmbeddedKafka;
@@ -77,12 +76,7 @@ final class BenchPipelineCommand implements Callable<Integer> {
               + " them as PNG charts beside the JSON")
   boolean sweep;
 
-  @Option(
-      names = "--fashion-mnist",
-      paramLabel = "DIR",
-      defaultValue = "/usr/share/datasets/fashion-mnist",
-      description = "Fashion-MNIST folder (default ${DEFAULT-VALUE})")
-  Path fashionMnist;
+  @Mixin FashionMnistOption fashionMnist;
 
   @Override
   public Integer call() throws Exception {
@@ -147,8 +141,7 @@ final class BenchPipelineCommand implements Callable<Integer> {
 
   /** Fashion-MNIST test images as raw pixels, cycled to {@code n} with unique ids. */
   private List<SourceImage> records(int n) {
-    List<SourceImage> test =
-        FashionMnistSource.sourceImages(FashionMnist.load(fashionMnist, Split.TEST), "t");
+    List<SourceImage> test = FashionMnistSource.sourceImages(fashionMnist.load(Split.TEST), "t");
     List<SourceImage> out = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
       SourceImage s = test.get(i % test.size());

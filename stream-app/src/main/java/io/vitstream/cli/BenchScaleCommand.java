@@ -22,6 +22,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
@@ -80,12 +81,7 @@ final class BenchScaleCommand implements Callable<Integer> {
       description = "Figures (${DEFAULT-VALUE})")
   Path json;
 
-  @Option(
-      names = "--fashion-mnist",
-      paramLabel = "DIR",
-      defaultValue = "/usr/share/datasets/fashion-mnist",
-      description = "Fashion-MNIST folder (default ${DEFAULT-VALUE})")
-  Path fashionMnist;
+  @Mixin FashionMnistOption fashionMnist;
 
   @Override
   public Integer call() throws Exception {
@@ -137,8 +133,7 @@ final class BenchScaleCommand implements Callable<Integer> {
 
   /** Fashion-MNIST test images as raw pixels, cycled to {@code images} with unique ids. */
   private List<SourceImage> backlog() {
-    List<SourceImage> test =
-        FashionMnistSource.sourceImages(FashionMnist.load(fashionMnist, Split.TEST), "t");
+    List<SourceImage> test = FashionMnistSource.sourceImages(fashionMnist.load(Split.TEST), "t");
     List<SourceImage> out = new ArrayList<>(images);
     for (int i = 0; i < images; i++) {
       SourceImage s = test.get(i % test.size());

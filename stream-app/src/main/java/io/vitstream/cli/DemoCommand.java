@@ -3,7 +3,6 @@ package io.vitstream.cli;
 import io.vitstream.app.AppConfig;
 import io.vitstream.app.ConfigKeys;
 import io.vitstream.dashboard.LiveDashboard;
-import io.vitstream.dataset.FashionMnist;
 import io.vitstream.dataset.Split;
 import io.vitstream.demo.Demo;
 import io.vitstream.demo.DemoResult;
@@ -50,12 +49,7 @@ final class DemoCommand implements Callable<Integer> {
       description = "Images to publish (${DEFAULT-VALUE})")
   int images;
 
-  @Option(
-      names = "--fashion-mnist",
-      paramLabel = "DIR",
-      defaultValue = "/usr/share/datasets/fashion-mnist",
-      description = "Fashion-MNIST folder (default ${DEFAULT-VALUE})")
-  Path fashionMnist;
+  @Mixin FashionMnistOption fashionMnist;
 
   @Option(
       names = "--images-dir",
@@ -170,7 +164,9 @@ final class DemoCommand implements Callable<Integer> {
 
   private int run(AppConfig config, Metrics metrics, DemoWatch watch) throws Exception {
     ImageSource source =
-        imageFiles != null ? new FileImageSource(imageFiles) : new FashionMnistSource(fashionMnist);
+        imageFiles != null
+            ? new FileImageSource(imageFiles)
+            : new FashionMnistSource(fashionMnist.dir);
     List<SourceImage> list = source.read(images);
     PrintWriter out = spec.commandLine().getOut();
     out.printf(
@@ -220,14 +216,10 @@ final class DemoCommand implements Callable<Integer> {
             regressionSize,
             Duration.ofSeconds(timeoutSeconds),
             seed);
-    var test = FashionMnist.load(fashionMnist, Split.TEST);
+    var test = fashionMnist.load(Split.TEST);
     DriftResult r =
         new DriftDemo(
-                config,
-                CliPaths.defaultStore(),
-                test,
-                () -> FashionMnist.load(fashionMnist, Split.TRAIN),
-                out)
+                config, CliPaths.defaultStore(), test, () -> fashionMnist.load(Split.TRAIN), out)
             .watchedBy(watch)
             .measuredBy(metrics)
             .run(options);

@@ -11,6 +11,7 @@ import io.vitstream.inference.BatchShapes;
 import io.vitstream.inference.ModelProvider;
 import io.vitstream.inference.ModelSlot;
 import io.vitstream.inference.ServingModel;
+import io.vitstream.kafka.Consumers;
 import io.vitstream.kafka.EmbeddedKafka;
 import io.vitstream.metrics.Metrics;
 import io.vitstream.publish.ImagePublisher;
@@ -34,7 +35,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.IntConsumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
@@ -122,7 +122,7 @@ public final class Demo {
         service.awaitRunning(Duration.ofSeconds(60));
         try (AutoCloseable watching = watch.open(c, images, images.size())) {
           // Assigned, not subscribed: no group join delays the first read (and the measurement).
-          assignAll(consumer, c.inference().topics().predictions());
+          Consumers.assignAll(consumer, c.inference().topics().predictions());
           Thread reader = reader(consumer, got, images.size(), timeout);
           long start = System.currentTimeMillis();
           String topic = c.inference().topics().images();
@@ -140,16 +140,6 @@ public final class Demo {
     } finally {
       deleteQuietly(state);
     }
-  }
-
-  /** Reads every partition of {@code topic} from the beginning, without a group join. */
-  static void assignAll(KafkaConsumer<String, byte[]> consumer, String topic) {
-    List<TopicPartition> partitions =
-        consumer.partitionsFor(topic).stream()
-            .map(p -> new TopicPartition(p.topic(), p.partition()))
-            .toList();
-    consumer.assign(partitions);
-    consumer.seekToBeginning(partitions);
   }
 
   static KafkaConsumer<String, byte[]> consumer(AppConfig c) {

@@ -12,6 +12,7 @@ import io.vitstream.dataset.LabeledImages;
 import io.vitstream.inference.ModelSlot;
 import io.vitstream.inference.ServingModel;
 import io.vitstream.inference.StoreModelProvider;
+import io.vitstream.kafka.Consumers;
 import io.vitstream.kafka.EmbeddedKafka;
 import io.vitstream.metrics.Metrics;
 import io.vitstream.publish.FashionMnistSource;
@@ -290,8 +291,8 @@ public final class DriftDemo {
           var producer =
               new KafkaProducer<>(
                   c.clientConfig(), new StringSerializer(), feedbackSerde.serializer())) {
-        Demo.assignAll(pc, topics.predictions());
-        Demo.assignAll(vc, topics.modelVersions());
+        Consumers.assignAll(pc, topics.predictions());
+        Consumers.assignAll(vc, topics.modelVersions());
         int windowStart = 0;
         while (!stop && seen.size() < o.images() && System.currentTimeMillis() < deadline) {
           for (ConsumerRecord<String, byte[]> r : vc.poll(Duration.ofMillis(10))) {

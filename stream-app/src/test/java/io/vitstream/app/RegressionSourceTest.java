@@ -6,16 +6,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.vitstream.dataset.FashionMnist;
 import io.vitstream.dataset.LabeledImages;
 import io.vitstream.image.Preprocessing;
+import io.vitstream.testing.IdxFiles;
 import io.vitstream.testing.TestImages;
 import io.vitstream.testing.TinyModels;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -90,8 +89,8 @@ class RegressionSourceTest {
     // Given three 4x4 gray images labelled 0, 1, 2
     Path images = dir.resolve("x.gz");
     Path labels = dir.resolve("y.gz");
-    writeIdx(images, new int[] {3, 4, 4}, new byte[48]);
-    writeIdx(labels, new int[] {3}, new byte[] {0, 1, 2});
+    IdxFiles.write(images, new int[] {3, 4, 4}, new byte[48]);
+    IdxFiles.write(labels, new int[] {3}, new byte[] {0, 1, 2});
 
     // When loaded for the tiny RGB model (16x16x3)
     LabeledImages set =
@@ -135,15 +134,5 @@ class RegressionSourceTest {
 
   private static Preprocessing rgb() {
     return TinyModels.RGB_PREPROCESSING;
-  }
-
-  private static void writeIdx(Path file, int[] dims, byte[] data) throws IOException {
-    try (var out = new DataOutputStream(new GZIPOutputStream(Files.newOutputStream(file)))) {
-      out.writeInt(0x0800 | dims.length);
-      for (int d : dims) {
-        out.writeInt(d);
-      }
-      out.write(data);
-    }
   }
 }

@@ -1,5 +1,6 @@
 package io.vitstream.reliability;
 
+import io.vitstream.bench.AppChild;
 import io.vitstream.kafka.EmbeddedKafka;
 import io.vitstream.kafka.TopicAdmin;
 import io.vitstream.kafka.TopicNames;
@@ -82,24 +83,10 @@ final class AppProcess implements AutoCloseable {
    * {@code home/model-store}, which may be empty (the promoted version then comes from Kafka).
    */
   static AppProcess run(Path config, Path home) throws IOException {
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    List<String> cmd =
-        List.of(
-            java,
-            "-Xmx1g",
-            "-Dai.djl.offline=true",
-            "-Dai.djl.pytorch.graph_optimizer=false",
-            "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
-            // the trainer's lines: which instance runs a fine-tune, and how it ended
-            "-Dorg.slf4j.simpleLogger.log.io.vitstream.feedback=info",
-            "-Dvitstream.home=" + home,
-            "-cp",
-            System.getProperty("java.class.path"),
-            "io.vitstream.cli.Main",
-            "run",
-            "--config",
-            config.toString());
-    return new AppProcess(new ProcessBuilder(cmd).start());
+    // with the trainer's lines: which instance runs a fine-tune, and how it ended
+    return new AppProcess(
+        AppChild.runProcess(config, home, "-Dorg.slf4j.simpleLogger.log.io.vitstream.feedback=info")
+            .start());
   }
 
   private void read(java.io.InputStream in, boolean isErr) {

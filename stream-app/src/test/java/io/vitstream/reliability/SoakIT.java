@@ -7,7 +7,6 @@ import io.vitstream.avro.ImageEvent;
 import io.vitstream.kafka.EmbeddedKafka;
 import io.vitstream.kafka.TopicNames;
 import io.vitstream.publish.FashionMnistSource;
-import io.vitstream.publish.ImagePublisher;
 import io.vitstream.publish.SourceImage;
 import io.vitstream.serde.SingleObjectAvroSerde;
 import java.nio.file.Path;
@@ -20,7 +19,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -170,21 +168,7 @@ class SoakIT {
         }
         int end = Math.min(IMAGES, sent + CHUNK);
         for (; sent < end; sent++) {
-          SourceImage img = dataset.get(sent % dataset.size());
-          ImageEvent event =
-              ImagePublisher.toEvent(
-                  SourceImage.pixels(PREFIX + sent, img.pixels().orElseThrow(), img.label()));
-          var ack =
-              producer.send(
-                  new ProducerRecord<>(topic, event.getImageId(), event),
-                  (md, e) -> {
-                    if (e != null) {
-                      failed.incrementAndGet();
-                    }
-                  });
-          if (sent == 0) {
-            ack.get(); // KAFKA-15591: the first send to a new topic waits for its ack
-          }
+          SteadyPublisher.send(producer, topic, PREFIX, sent, dataset, failed);
         }
         producer.flush();
       }

@@ -65,25 +65,41 @@ final class SteadyPublisher implements AutoCloseable {
     return p;
   }
 
+  /**
+   * Sends image {@code n} (the dataset's image {@code n} modulo its size) as {@code prefix + n},
+   * counting a refused send in {@code failed}; the first send waits for its ack (KAFKA-15591: the
+   * first send to a new topic could be lost).
+   */
+  static void send(
+      KafkaProducer<String, ImageEvent> producer,
+      String topic,
+      String prefix,
+      int n,
+      List<SourceImage> dataset,
+      AtomicInteger failed)
+      throws InterruptedException, ExecutionException {
+    SourceImage img = dataset.get(n % dataset.size());
+    ImageEvent event =
+        ImagePublisher.toEvent(
+            SourceImage.pixels(prefix + n, img.pixels().orElseThrow(), img.label()));
+    var ack =
+        producer.send(
+            new ProducerRecord<>(topic, event.getImageId(), event),
+            (md, e) -> {
+              if (e != null) {
+                failed.incrementAndGet();
+              }
+            });
+    if (n == 0) {
+      ack.get();
+    }
+  }
+
   private void tick() {
     try {
       for (int k = 0; k < perTick; k++) {
         int n = sent.get();
-        SourceImage img = dataset.get(n % dataset.size());
-        ImageEvent event =
-            ImagePublisher.toEvent(
-                SourceImage.pixels(prefix + n, img.pixels().orElseThrow(), img.label()));
-        var ack =
-            producer.send(
-                new ProducerRecord<>(topic, event.getImageId(), event),
-                (md, e) -> {
-                  if (e != null) {
-                    failed.incrementAndGet();
-                  }
-                });
-        if (n == 0) {
-          ack.get(); // KAFKA-15591: the first send to a new topic waits for its ack
-        }
+        send(producer, topic, prefix, n, dataset, failed);
         sent.incrementAndGet();
       }
     } catch (InterruptedException e) {

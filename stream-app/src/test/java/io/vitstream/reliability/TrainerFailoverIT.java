@@ -18,11 +18,10 @@ import io.vitstream.kafka.EmbeddedKafkaCluster;
 import io.vitstream.kafka.TopicNames;
 import io.vitstream.serde.SingleObjectAvroSerde;
 import io.vitstream.testing.Clients;
+import io.vitstream.testing.IdxFiles;
 import io.vitstream.testing.ShippedModel;
 import io.vitstream.testing.TestImages;
-import java.io.DataOutputStream;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -31,7 +30,6 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.zip.GZIPOutputStream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -219,22 +217,11 @@ class TrainerFailoverIT {
     LabeledImages regression = test.slice(5000, 5500);
     Path images = dir.resolve("regression-images.gz");
     Path labels = dir.resolve("regression-labels.gz");
-    writeIdx(images, new int[] {regression.count(), 28, 28}, regression.pixels());
-    writeIdx(labels, new int[] {regression.count()}, regression.labels());
+    IdxFiles.write(images, new int[] {regression.count(), 28, 28}, regression.pixels());
+    IdxFiles.write(labels, new int[] {regression.count()}, regression.labels());
     List<String> lines = new ArrayList<>(List.of(LOOP));
     lines.add("feedback.regression.source=idx:" + images + "," + labels);
     return lines.toArray(String[]::new);
-  }
-
-  /** A gzip IDX file of unsigned bytes, as Fashion-MNIST ships. */
-  private static void writeIdx(Path file, int[] dims, byte[] data) throws IOException {
-    try (var out = new DataOutputStream(new GZIPOutputStream(Files.newOutputStream(file)))) {
-      out.writeInt(0x0800 | dims.length);
-      for (int d : dims) {
-        out.writeInt(d);
-      }
-      out.write(data);
-    }
   }
 
   /**
