@@ -126,9 +126,35 @@ record PhaseRun(long[] arrivalsMillis, List<Prediction> predictions) {
 
   /** The {@code q} quantile of latency (event time to arrival), after the first {@code skip}. */
   double latencyMs(double q, double skip) {
+    return quantile(q, skip, i -> arrivalsMillis[i] - eventMs(i));
+  }
+
+  /** The median and p99 of event time to output time (in the app), after the first {@code skip}. */
+  LatencyPoint.Split inApp(double skip) {
+    return split(skip, i -> outputMs(i) - eventMs(i));
+  }
+
+  /** The median and p99 of output time to arrival, after the first {@code skip}. */
+  LatencyPoint.Split afterOutput(double skip) {
+    return split(skip, i -> arrivalsMillis[i] - outputMs(i));
+  }
+
+  private LatencyPoint.Split split(double skip, java.util.function.IntToDoubleFunction ms) {
+    return new LatencyPoint.Split(quantile(0.50, skip, ms), quantile(0.99, skip, ms));
+  }
+
+  private long eventMs(int i) {
+    return predictions.get(i).getEventTime().toEpochMilli();
+  }
+
+  private long outputMs(int i) {
+    return predictions.get(i).getOutputTime().toEpochMilli();
+  }
+
+  private double quantile(double q, double skip, java.util.function.IntToDoubleFunction ms) {
     double[] l = new double[predictions.size()];
     for (int i = 0; i < l.length; i++) {
-      l[i] = arrivalsMillis[i] - predictions.get(i).getEventTime().toEpochMilli();
+      l[i] = ms.applyAsDouble(i);
     }
     int first = (int) (l.length * skip);
     double[] steady = Arrays.copyOfRange(l, first, l.length);

@@ -132,7 +132,9 @@ public final class PipelineBench {
         run.latencyMs(0.50, skip),
         run.latencyMs(0.99, skip),
         run.forwardMsPerBatch(),
-        run.meanBatch());
+        run.meanBatch(),
+        run.inApp(skip),
+        run.afterOutput(skip));
   }
 
   /** Capacity (backlog) of the pipeline with other settings, e.g. another batch size. */
