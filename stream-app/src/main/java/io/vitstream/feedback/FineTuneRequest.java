@@ -31,6 +31,25 @@ public record FineTuneRequest(
     }
   }
 
+  /**
+   * This request in place of {@code waiting}, an older one that never ran: its fresh labels are
+   * kept (the newest {@code maxFresh} of both), since the trigger handed them out once; replay and
+   * holdout are this request's, which are newer; it is urgent if either was.
+   */
+  public FineTuneRequest replacing(FineTuneRequest waiting, int maxFresh) {
+    if (!waiting.fresh.sameShape(fresh)) {
+      return this; // taken while the model had another input size: those labels cannot be used
+    }
+    LabeledImages both = waiting.fresh.concat(fresh);
+    LabeledImages kept = both.slice(Math.max(0, both.count() - maxFresh), both.count());
+    return new FineTuneRequest(
+        kept,
+        replay,
+        holdout,
+        feedback + "; with " + waiting.fresh.count() + " labels of a request it replaced",
+        urgent || waiting.urgent);
+  }
+
   /** Fresh then replay examples, as one training set. */
   public LabeledImages trainingSet() {
     return fresh.concat(replay);

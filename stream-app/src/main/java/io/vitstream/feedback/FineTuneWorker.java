@@ -25,11 +25,11 @@ import org.slf4j.LoggerFactory;
  * Runs the fine-tuning requests the feedback topology publishes, off the stream threads: a consumer
  * (read_committed, so a request of an aborted transaction is never seen) hands them to the {@link
  * FineTuner} (the {@link FineTuneJob}) one at a time. The queue is bounded: a request that arrives
- * while a run is going replaces the one waiting. A request's offset is committed once its run has
- * ended (or a newer request replaced it), so a crash reruns the last request instead of losing it.
- * The worker also follows the ROLLED_BACK decisions on model-versions into the model store's
- * promoted pointer, so that a restarted service and the next run start from the version rolled back
- * to.
+ * while a run is going replaces the one waiting, keeping its fresh labels (at most {@link
+ * #MAX_FRESH}) and its urgency. A request's offset is committed once its run has ended, so a crash
+ * reruns the requests since the last run instead of losing them. The worker also follows the
+ * ROLLED_BACK decisions on model-versions into the model store's promoted pointer, so that a
+ * restarted service and the next run start from the version rolled back to.
  */
 public final class FineTuneWorker implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(FineTuneWorker.class);
@@ -49,7 +49,11 @@ public final class FineTuneWorker implements AutoCloseable {
       new SingleObjectAvroSerde<>(ModelVersion.class);
   private KafkaConsumer<String, byte[]> consumer;
   private Thread thread;
-  private ConsumerRecord<String, byte[]> waiting;
+
+  /** The most fresh labels a request keeps when it replaces waiting ones. */
+  static final int MAX_FRESH = 10_000;
+
+  private FineTuneRequest waiting;
   private CompletableFuture<?> run;
   private long runOffset = -1;
   private boolean runUrgent;
@@ -113,9 +117,7 @@ public final class FineTuneWorker implements AutoCloseable {
       while (running.get()) {
         for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
           if (r.topic().equals(requests)) {
-            waiting = r; // the newest request replaces the one waiting
-            waitingOffset = r.offset();
-            preemptFor(r);
+            receive(r);
           } else {
             follow(r);
           }
@@ -131,6 +133,20 @@ public final class FineTuneWorker implements AutoCloseable {
     }
   }
 
+  /** The newest request replaces the one waiting, keeping its fresh labels and urgency. */
+  private void receive(ConsumerRecord<String, byte[]> r) {
+    FineTuneRequest request;
+    try {
+      request = requestSerde.deserializer().deserialize(r.topic(), r.value());
+    } catch (RuntimeException e) {
+      LOG.warn("skipping fine-tuning request {}@{}: {}", r.topic(), r.offset(), e.getMessage());
+      return; // committed with the next run's offset
+    }
+    waiting = waiting == null ? request : request.replacing(waiting, MAX_FRESH);
+    waitingOffset = r.offset();
+    preemptFor(waiting);
+  }
+
   private void startNext() {
     if (run != null && !run.isDone()) {
       return;
@@ -142,17 +158,10 @@ public final class FineTuneWorker implements AutoCloseable {
     if (waiting == null) {
       return;
     }
-    ConsumerRecord<String, byte[]> r = waiting;
+    FineTuneRequest request = waiting;
+    long offset = waitingOffset;
     waiting = null;
     waitingOffset = -1;
-    FineTuneRequest request;
-    try {
-      request = requestSerde.deserializer().deserialize(r.topic(), r.value());
-    } catch (RuntimeException e) {
-      LOG.warn("skipping fine-tuning request {}@{}: {}", r.topic(), r.offset(), e.getMessage());
-      commit(r.offset() + 1);
-      return;
-    }
     LOG.info(
         "fine-tuning on {} fresh + {} replay, holdout {}: {}",
         request.fresh().count(),
@@ -162,7 +171,7 @@ public final class FineTuneWorker implements AutoCloseable {
     synchronized (this) {
       runs++;
     }
-    runOffset = r.offset();
+    runOffset = offset;
     runUrgent = request.urgent();
     run =
         job.submit(request)
@@ -176,18 +185,12 @@ public final class FineTuneWorker implements AutoCloseable {
   }
 
   /** An urgent request (live accuracy fell) stops a routine run, so that it starts at once. */
-  private void preemptFor(ConsumerRecord<String, byte[]> r) {
-    if (run == null || run.isDone() || runUrgent) {
+  private void preemptFor(FineTuneRequest request) {
+    if (run == null || run.isDone() || runUrgent || !request.urgent()) {
       return;
     }
-    try {
-      if (requestSerde.deserializer().deserialize(r.topic(), r.value()).urgent()) {
-        LOG.info("an urgent request pre-empts the routine run of offset {}", runOffset);
-        job.cancelRunning();
-      }
-    } catch (RuntimeException e) {
-      // an unreadable request is skipped when it is started
-    }
+    LOG.info("an urgent request pre-empts the routine run of offset {}", runOffset);
+    job.cancelRunning();
   }
 
   private void follow(ConsumerRecord<String, byte[]> r) {

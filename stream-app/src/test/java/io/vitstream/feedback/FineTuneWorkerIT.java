@@ -31,12 +31,14 @@ class FineTuneWorkerIT {
   /** Records what it is given; each run ends when the test completes its future. */
   private static final class Recorder implements FineTuner {
     final List<String> started = new CopyOnWriteArrayList<>();
+    final List<FineTuneRequest> requests = new CopyOnWriteArrayList<>();
     final List<CompletableFuture<Void>> runs = new CopyOnWriteArrayList<>();
     final List<ModelVersion> followed = new CopyOnWriteArrayList<>();
 
     @Override
     public CompletableFuture<?> submit(FineTuneRequest request) {
       started.add(request.feedback());
+      requests.add(request);
       CompletableFuture<Void> run = new CompletableFuture<>();
       runs.add(run);
       return run;
@@ -49,8 +51,14 @@ class FineTuneWorkerIT {
   }
 
   private static byte[] request(String feedback) {
+    return request(feedback, 0, false);
+  }
+
+  /** A request with {@code fresh} labelled images. */
+  private static byte[] request(String feedback, int fresh, boolean urgent) {
     var none = new LabeledImages(0, 28, 28, new byte[0], new byte[0]);
-    return FineTuneRequestSerde.encode(new FineTuneRequest(none, none, none, feedback));
+    var images = new LabeledImages(fresh, 28, 28, new byte[fresh * 28 * 28], new byte[fresh]);
+    return FineTuneRequestSerde.encode(new FineTuneRequest(images, none, none, feedback, urgent));
   }
 
   @Test
@@ -74,15 +82,20 @@ class FineTuneWorkerIT {
         producer.send(new ProducerRecord<>(REQUESTS, "k", request("r1"))).get();
         Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> tuner.started.size() == 1);
 
-        // When two more arrive while it runs, and then it ends
-        producer.send(new ProducerRecord<>(REQUESTS, "k", request("r2"))).get();
-        producer.send(new ProducerRecord<>(REQUESTS, "k", request("r3"))).get();
+        // When two more arrive while it runs (an urgent one with 2 labels, then a routine one with
+        // 3), and then it ends
+        producer.send(new ProducerRecord<>(REQUESTS, "k", request("r2", 2, true))).get();
+        producer.send(new ProducerRecord<>(REQUESTS, "k", request("r3", 3, false))).get();
         Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> worker.waitingOffset() == 2);
         tuner.runs.get(0).complete(null);
 
-        // Then only the newest runs next: r2 was replaced, never started
+        // Then only the newest runs next: r2 was replaced, never started, but its labels and its
+        // urgency went on with r3
         Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> tuner.started.size() == 2);
-        assertThat(tuner.started).containsExactly("r1", "r3");
+        assertThat(tuner.started)
+            .containsExactly("r1", "r3; with 2 labels of a request it replaced");
+        assertThat(tuner.requests.get(1).fresh().count()).isEqualTo(5);
+        assertThat(tuner.requests.get(1).urgent()).isTrue();
 
         // And once r3 ends its offset is committed, so a restart would not run it again
         tuner.runs.get(1).complete(null);
