@@ -194,7 +194,9 @@ public final class DriftDemo {
       int unused = test.count() - o.regressionSize() - o.images();
       LabeledImages original =
           unused > 0 ? test.slice(o.images(), o.images() + unused) : regression;
-      return DriftSummary.summarize(o, store, name, champion, original, events, seen, sentAt);
+      DriftResult r =
+          DriftSummary.summarize(o, store, name, champion, original, events, seen, sentAt);
+      return r.promoted() ? r.withSlotSwapMs(metrics.swapPauseMaxMs()) : r;
     } finally {
       Demo.deleteQuietly(tmp);
     }

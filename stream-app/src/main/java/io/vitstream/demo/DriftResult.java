@@ -23,7 +23,9 @@ import java.util.Map;
  *     promoted after the drift began (-1 if none)
  * @param fineTuneSeconds training seconds over all fine-tuning runs
  * @param swapPauseMs the gap in output time between the last prediction of the old version and the
- *     first of the final version (NaN if no swap)
+ *     first of the final version (NaN if no swap): it includes the gap between two images' arrivals
+ * @param slotSwapMs the longest install of a version in the serving slot (NaN if unmeasured): the
+ *     time batches could have waited for a swap
  * @param championOriginal the first version's accuracy on original test images that neither the
  *     stream nor the gate used
  * @param finalOriginal the final version's accuracy on them
@@ -42,11 +44,33 @@ public record DriftResult(
     long postDriftLabelsToFirstPromotion,
     double fineTuneSeconds,
     double swapPauseMs,
+    double slotSwapMs,
     double championOriginal,
     double finalOriginal) {
 
   /** A ModelVersion event and how many predictions the demo had seen when it arrived. */
   public record Arrival(int seen, ModelVersion version) {}
+
+  /** The same result with the slot's swap time. */
+  public DriftResult withSlotSwapMs(double ms) {
+    return new DriftResult(
+        windows,
+        arrivals,
+        predicted,
+        preDrift,
+        postDriftBefore,
+        recovered,
+        championVersion,
+        finalVersion,
+        labelsUsed,
+        labelsSent,
+        postDriftLabelsToFirstPromotion,
+        fineTuneSeconds,
+        swapPauseMs,
+        ms,
+        championOriginal,
+        finalOriginal);
+  }
 
   /** Every ModelVersion event, in arrival order. */
   public List<ModelVersion> events() {
@@ -87,8 +111,8 @@ public record DriftResult(
         + String.format(
             Locale.ROOT,
             "recovered %.4f (v%d); labels used %d (sent %d); first promotion after %s post-drift"
-                + " labels; fine-tune %.1f s; swap pause %s; original-data accuracy %s (v%d) -> %s"
-                + " (v%d)",
+                + " labels; fine-tune %.1f s; swap pause %s (slot %s); original-data accuracy %s (v%d)"
+                + " -> %s (v%d)",
             recovered,
             finalVersion,
             labelsUsed,
@@ -96,6 +120,7 @@ public record DriftResult(
             postDriftLabelsToFirstPromotion < 0 ? "n/a" : postDriftLabelsToFirstPromotion,
             fineTuneSeconds,
             number("%.0f ms", swapPauseMs),
+            number("%.3f ms", slotSwapMs),
             number("%.4f", championOriginal),
             championVersion,
             number("%.4f", finalOriginal),

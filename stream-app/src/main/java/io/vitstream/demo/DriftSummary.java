@@ -103,6 +103,7 @@ final class DriftSummary {
         postDriftToFirst,
         fineTuneSeconds,
         swapped ? firstNewOutput - lastOldOutput : Double.NaN,
+        Double.NaN,
         originalAccuracy(store, name, champion, original),
         originalAccuracy(store, name, finalVersion, original));
   }

@@ -230,6 +230,11 @@ public final class Metrics implements AutoCloseable {
         .increment();
   }
 
+  /** The longest install of a new model version so far, in milliseconds (0 when none). */
+  public double swapPauseMaxMs() {
+    return swapPause.max(TimeUnit.NANOSECONDS) / 1e6;
+  }
+
   /** How long installing a new model version took. */
   public void swapPause(long nanos) {
     swapPause.record(nanos, TimeUnit.NANOSECONDS);

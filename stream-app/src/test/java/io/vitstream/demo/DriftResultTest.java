@@ -40,6 +40,7 @@ class DriftResultTest {
         promoted ? 120 : -1,
         12.5,
         promoted ? 40 : Double.NaN,
+        promoted ? 0.012 : Double.NaN,
         0.91,
         promoted ? 0.9 : 0.91);
   }
@@ -83,8 +84,8 @@ class DriftResultTest {
         .isEqualTo(
             "drift summary: pre-drift accuracy 0.9200; post-drift before recovery 0.1600;"
                 + " recovered 0.8000 (v2); labels used 300 (sent 375); first promotion after 120"
-                + " post-drift labels; fine-tune 12.5 s; swap pause 40 ms; original-data accuracy"
-                + " 0.9100 (v1) -> 0.9000 (v2)");
+                + " post-drift labels; fine-tune 12.5 s; swap pause 40 ms (slot 0.012 ms); original-data"
+                + " accuracy 0.9100 (v1) -> 0.9000 (v2)");
     assertThat(r.events()).extracting(ModelVersion::getVersion).containsExactly(2);
   }
 }
