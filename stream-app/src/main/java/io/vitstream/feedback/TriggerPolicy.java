@@ -13,7 +13,8 @@ import java.util.Optional;
  * <p>The last condition is the gate's power: a paired exact McNemar test cannot find a gain on
  * fewer discordant images than {@code log2(2 / alpha)} (6 at alpha 0.05), so a run started before
  * the holdout holds that many new champion errors is rejected whatever it learned, and the next run
- * starts only after it.
+ * starts only after it. So while live accuracy is down no run fires, not even for the label count,
+ * until that evidence is there, and every run that fires then is urgent.
  *
  * @param newLabels labels that fire a run on their own
  * @param interval elapsed time that fires a run
@@ -60,16 +61,16 @@ public record TriggerPolicy(
       double baseline,
       double live,
       int holdoutMisses) {
-    if (labelsSinceLastRun >= minLabels
-        && dropped(baseline, live)
-        && holdoutMisses >= minHoldoutMisses) {
-      return Optional.of(
-          String.format(
-              Locale.ROOT,
-              "live accuracy %.3f fell below %.3f (%d new holdout misses)",
-              live,
-              baseline,
-              holdoutMisses));
+    if (dropped(baseline, live)) {
+      return labelsSinceLastRun >= minLabels && holdoutMisses >= minHoldoutMisses
+          ? Optional.of(
+              String.format(
+                  Locale.ROOT,
+                  "live accuracy %.3f fell below %.3f (%d new holdout misses)",
+                  live,
+                  baseline,
+                  holdoutMisses))
+          : Optional.empty();
     }
     if (labelsSinceLastRun >= newLabels) {
       return Optional.of(labelsSinceLastRun + " new labels");
