@@ -34,11 +34,13 @@ import org.slf4j.LoggerFactory;
 public final class FineTuneWorker implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(FineTuneWorker.class);
 
-  private final Map<String, Object> clientConfig;
-
   /** The consumer session unless the config sets one: how soon another instance takes over. */
   private static final int SESSION_TIMEOUT_MS = 10_000;
 
+  /** The most fresh labels a request keeps when it replaces waiting ones. */
+  static final int MAX_FRESH = 10_000;
+
+  private final Map<String, Object> clientConfig;
   private final String groupId;
   private final String requests;
   private final String modelVersions;
@@ -49,10 +51,6 @@ public final class FineTuneWorker implements AutoCloseable {
       new SingleObjectAvroSerde<>(ModelVersion.class);
   private KafkaConsumer<String, byte[]> consumer;
   private Thread thread;
-
-  /** The most fresh labels a request keeps when it replaces waiting ones. */
-  static final int MAX_FRESH = 10_000;
-
   private FineTuneRequest waiting;
   private CompletableFuture<?> run;
   private long runOffset = -1;
