@@ -75,6 +75,7 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
         servers.add(server);
       }
       awaitBrokers(size);
+      awaitReplication();
       return this;
     } catch (IOException e) {
       close();
@@ -139,6 +140,52 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
     server.shutdown();
     server.awaitShutdown();
     awaitBrokers(size - 1);
+  }
+
+  /**
+   * Writes with {@code acks=all} to a probe topic led by every broker in turn, so that the cluster
+   * is known to replicate before a caller creates its topics: a follower that fails a partition of
+   * a broker that had only just joined would otherwise shrink its ISR below {@code
+   * min.insync.replicas} and refuse every write to it. Deletes the probe afterwards.
+   *
+   * @throws IllegalStateException when a write is not acknowledged within 30 s
+   */
+  private void awaitReplication() {
+    String probe = "vitstream-cluster-probe";
+    Map<String, Object> client = Map.of("bootstrap.servers", bootstrapServers());
+    try (Admin admin = Admin.create(client);
+        var producer =
+            new org.apache.kafka.clients.producer.KafkaProducer<>(
+                Map.<String, Object>of(
+                    "bootstrap.servers",
+                    bootstrapServers(),
+                    "acks",
+                    "all",
+                    "delivery.timeout.ms",
+                    30_000,
+                    "request.timeout.ms",
+                    10_000),
+                new org.apache.kafka.common.serialization.ByteArraySerializer(),
+                new org.apache.kafka.common.serialization.ByteArraySerializer())) {
+      admin
+          .createTopics(
+              List.of(new org.apache.kafka.clients.admin.NewTopic(probe, size, (short) size)))
+          .all()
+          .get(30, TimeUnit.SECONDS);
+      for (int partition = 0; partition < size; partition++) {
+        producer
+            .send(
+                new org.apache.kafka.clients.producer.ProducerRecord<>(
+                    probe, partition, null, new byte[] {1}))
+            .get(30, TimeUnit.SECONDS);
+      }
+      admin.deleteTopics(List.of(probe)).all().get(30, TimeUnit.SECONDS);
+    } catch (ExecutionException | TimeoutException e) {
+      throw new IllegalStateException("the cluster does not replicate: " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while probing the cluster", e);
+    }
   }
 
   /** Polls the cluster's broker list until it has {@code n} brokers, for at most a minute. */
