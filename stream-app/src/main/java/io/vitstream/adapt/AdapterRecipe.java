@@ -117,13 +117,13 @@ public final class AdapterRecipe {
       weights.putAll(adapted.embedding().arrays(prefix(count), tmp));
       candidate.setWeights(weights);
       LabeledImages examples = routed.concat(originals);
-      Optional<RouterTrainer.Mirror> mirror = Optional.empty();
+      Optional<MirroredExpert> mirror = Optional.empty();
       if (!adapted.start().equals(InputSymmetry.IDENTITY) && originals.count() > 0) {
         examples = examples.concat(adapted.start().apply(originals));
         if (!adapted.trained()) { // the new adapter is the start: an exact symmetry of the base
           mirror =
               Optional.of(
-                  new RouterTrainer.Mirror(
+                  new MirroredExpert(
                       count,
                       routed.count(),
                       routed.count() + originals.count(),

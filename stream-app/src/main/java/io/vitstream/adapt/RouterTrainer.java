@@ -72,39 +72,6 @@ public final class RouterTrainer {
       int examples, int[] targetCounts, double agreement, float baseBias, double lossPassSeconds) {}
 
   /**
-   * An expert that is an exact symmetry T of the base expert (an adapter whose start was kept), and
-   * where the examples hold originals and their T-transformed copies: its losses there are the base
-   * expert's, read across, and need no forward pass. On a transformed copy T(o) it answers as the
-   * base expert on o; on an original o, when T is its own inverse, as the base expert on T(o).
-   *
-   * @param expert the symmetric expert
-   * @param originalsFrom the first original
-   * @param transformedFrom the first transformed copy, in the originals' order
-   * @param count how many originals
-   * @param involution whether T is its own inverse
-   */
-  public record Mirror(
-      int expert, int originalsFrom, int transformedFrom, int count, boolean involution) {
-
-    boolean covers(int row) {
-      return (row >= transformedFrom && row < transformedFrom + count)
-          || (involution && row >= originalsFrom && row < originalsFrom + count);
-    }
-
-    /** Copies the base expert's losses and hits into the expert's mirrored rows. */
-    void fill(float[][] loss, boolean[][] correct) {
-      for (int i = 0; i < count; i++) {
-        loss[expert][transformedFrom + i] = loss[0][originalsFrom + i];
-        correct[expert][transformedFrom + i] = correct[0][originalsFrom + i];
-        if (involution) {
-          loss[expert][originalsFrom + i] = loss[0][transformedFrom + i];
-          correct[expert][originalsFrom + i] = correct[0][transformedFrom + i];
-        }
-      }
-    }
-  }
-
-  /**
    * Fits {@code model}'s router in place on {@code examples}; its adapters must already be set.
    *
    * @param mirror an expert whose losses on some examples follow from the base expert's
@@ -118,7 +85,7 @@ public final class RouterTrainer {
       LabeledImages examples,
       Preprocessing preprocessing,
       long seed,
-      Optional<Mirror> mirror,
+      Optional<MirroredExpert> mirror,
       int originalsFrom,
       int originalsTo) {
     if (originalsTo <= originalsFrom) { // no original images: every example bounds the bias
@@ -347,7 +314,7 @@ public final class RouterTrainer {
       LabeledImages data,
       Preprocessing preprocessing,
       int experts,
-      Optional<Mirror> mirror) {
+      Optional<MirroredExpert> mirror) {
     Djl.disableGradOnThisThread();
     int n = data.count();
     BatchAssembler assembler = new BatchAssembler(data, preprocessing, 0, false);
@@ -396,7 +363,8 @@ public final class RouterTrainer {
     return new Measured(features, images, loss, correct);
   }
 
-  private static boolean mirrored(Optional<Mirror> mirror, int expert, int from, int count) {
+  private static boolean mirrored(
+      Optional<MirroredExpert> mirror, int expert, int from, int count) {
     if (mirror.isEmpty() || mirror.get().expert() != expert) {
       return false;
     }

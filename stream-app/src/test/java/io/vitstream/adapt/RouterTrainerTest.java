@@ -27,7 +27,7 @@ class RouterTrainerTest {
     LabeledImages others = InputSymmetryTest.randomImages(30, 28, 5);
     LabeledImages originals = InputSymmetryTest.randomImages(120, 28, 6);
     LabeledImages examples = others.concat(originals).concat(s.apply(originals));
-    var mirror = new RouterTrainer.Mirror(1, 30, 150, 120, s.isInvolution());
+    var mirror = new MirroredExpert(1, 30, 150, 120, s.isInvolution());
     try (VitModel base = VitModel.create(TinyModels.TINY, Device.cpu(), Precision.FP32);
         VitModel read = adapted(base, s);
         VitModel measured = adapted(base, s)) {

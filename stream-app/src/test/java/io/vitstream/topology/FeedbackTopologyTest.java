@@ -1,10 +1,11 @@
 package io.vitstream.topology;
 
+import static io.vitstream.topology.FeedbackRecords.label;
+import static io.vitstream.topology.FeedbackRecords.predicted;
+import static io.vitstream.topology.FeedbackRecords.promoted;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.vitstream.avro.ClassScore;
 import io.vitstream.avro.DeadLetter;
-import io.vitstream.avro.Feedback;
 import io.vitstream.avro.ImageEvent;
 import io.vitstream.avro.ModelStatus;
 import io.vitstream.avro.ModelVersion;
@@ -19,7 +20,6 @@ import io.vitstream.feedback.TriggerPolicy;
 import io.vitstream.kafka.TopicNames;
 import io.vitstream.serde.SingleObjectAvroSerde;
 import io.vitstream.testing.TestImages;
-import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -43,8 +43,6 @@ class FeedbackTopologyTest {
   private static final int LIVE_WINDOW = 4;
   private static final SingleObjectAvroSerde<ImageEvent> IMAGES =
       new SingleObjectAvroSerde<>(ImageEvent.class);
-  private static final SingleObjectAvroSerde<Feedback> FEEDBACK =
-      new SingleObjectAvroSerde<>(Feedback.class);
   private static final SingleObjectAvroSerde<Prediction> PREDICTIONS =
       new SingleObjectAvroSerde<>(Prediction.class);
   private static final SingleObjectAvroSerde<DeadLetter> DEAD_LETTERS =
@@ -125,20 +123,6 @@ class FeedbackTopologyTest {
     driver.close();
   }
 
-  private static byte[] label(String imageId, String label, byte[] encoded) {
-    return FEEDBACK
-        .serializer()
-        .serialize(
-            TopicNames.FEEDBACK,
-            Feedback.newBuilder()
-                .setImageId(imageId)
-                .setLabel(label)
-                .setSource("test")
-                .setEventTime(Instant.ofEpochMilli(1))
-                .setEncoded(encoded == null ? null : ByteBuffer.wrap(encoded))
-                .build());
-  }
-
   @Test
   void shouldSplitLabelledImagesAndTriggerEveryFiveTrainingLabels() {
     // Given 40 recent images
@@ -192,19 +176,6 @@ class FeedbackTopologyTest {
     assertThat(reasons.get(4)).contains("unknown or expired image old");
   }
 
-  private static Prediction predicted(String id, int version, int index) {
-    return Prediction.newBuilder()
-        .setImageId(id)
-        .setTopK(List.of(new ClassScore(FashionMnist.LABELS.get(index), index, 0.9f)))
-        .setModelName("fm")
-        .setModelVersion(version)
-        .setBatchSize(1)
-        .setEventTime(Instant.ofEpochMilli(1))
-        .setInferenceTimeMs(1)
-        .setOutputTime(Instant.ofEpochMilli(2))
-        .build();
-  }
-
   @Test
   void shouldScoreEachLabelledPredictionForItsModelVersion() {
     // Given two predictions by version 3, one right (Coat is 4) and one wrong
@@ -233,20 +204,23 @@ class FeedbackTopologyTest {
 
     // When version 1 is right on its first 4 labelled predictions, then wrong on the next 4
     for (int i = 0; i < 8; i++) {
-      String id = "p" + i;
-      images.pipeInput(id, TestImages.encoded(id, TestImages.png(28, 28, i)));
-      predictions.pipeInput(id, predicted(id, 1, i < 4 ? 4 : 7));
-      feedback.pipeInput(id, label(id, "Coat", null));
+      labelPredicted("p" + i, i, i < 4 ? 4 : 7);
     }
     driver.advanceWallClockTime(Duration.ofSeconds(2));
 
     // Then one run fires, for the drop
     assertThat(requestsOut.readValuesToList())
         .singleElement()
-        .satisfies(
-            r -> {
-              assertThat(r.feedback()).contains("live accuracy", "fell below 1.000");
-            });
+        .satisfies(r -> assertThat(r.feedback()).contains("live accuracy", "fell below 1.000"));
+  }
+
+  /**
+   * Image {@code id} (drawn from {@code i}), predicted as class {@code predicted}, labelled Coat.
+   */
+  private void labelPredicted(String id, int i, int predicted) {
+    images.pipeInput(id, TestImages.encoded(id, TestImages.png(28, 28, i)));
+    predictions.pipeInput(id, predicted(id, 1, predicted));
+    feedback.pipeInput(id, label(id, "Coat", null));
   }
 
   @Test
@@ -255,27 +229,20 @@ class FeedbackTopologyTest {
     stop();
     open(new TriggerPolicy(100, Duration.ofHours(1), 0.5, 1, 2));
     HoldoutSplit split = new HoldoutSplit(HOLDOUT);
-    List<String> train = IntStream.range(0, 200).mapToObj(i -> "t" + i).toList();
-    List<String> held = train.stream().filter(split::isHoldout).toList();
-    List<String> trained = train.stream().filter(id -> !split.isHoldout(id)).toList();
+    List<String> ids = IntStream.range(0, 200).mapToObj(i -> "t" + i).toList();
+    List<String> held = ids.stream().filter(split::isHoldout).toList();
+    List<String> trained = ids.stream().filter(id -> !split.isHoldout(id)).toList();
 
     // When version 1 is right on 4 training labels, then wrong on 4 more: accuracy fell
     for (int i = 0; i < 8; i++) {
-      String id = trained.get(i);
-      images.pipeInput(id, TestImages.encoded(id, TestImages.png(28, 28, i)));
-      predictions.pipeInput(id, predicted(id, 1, i < 4 ? 4 : 7));
-      feedback.pipeInput(id, label(id, "Coat", null));
+      labelPredicted(trained.get(i), i, i < 4 ? 4 : 7);
     }
     driver.advanceWallClockTime(Duration.ofSeconds(2));
     List<FineTuneRequest> before = requestsOut.readValuesToList();
 
     // And then 2 holdout images are labelled, both missed
-    for (int i = 0; i < 2; i++) {
-      String id = held.get(i);
-      images.pipeInput(id, TestImages.encoded(id, TestImages.png(28, 28, i)));
-      predictions.pipeInput(id, predicted(id, 1, 7));
-      feedback.pipeInput(id, label(id, "Coat", null));
-    }
+    labelPredicted(held.get(0), 0, 7);
+    labelPredicted(held.get(1), 1, 7);
     driver.advanceWallClockTime(Duration.ofSeconds(2));
 
     // Then no run fired on the drop alone; one fires with the misses, and their count restarts
@@ -296,16 +263,6 @@ class FeedbackTopologyTest {
             .<String, byte[]>getKeyValueStore(FeedbackTopology.LIVE_STORE)
             .get(ScoreProcessor.key(model, version)),
         LIVE_WINDOW);
-  }
-
-  private static ModelVersion promoted(int version, int parent) {
-    return ModelVersion.newBuilder()
-        .setModelName("fm")
-        .setVersion(version)
-        .setStatus(ModelStatus.PROMOTED)
-        .setParentVersion(parent)
-        .setEventTime(Instant.ofEpochMilli(1))
-        .build();
   }
 
   /** Labels {@code n} images predicted by {@code version}, right or wrong. */
