@@ -112,6 +112,9 @@ public final class EmbeddedKafka implements AutoCloseable {
     try {
       int port = requestedPort == 0 ? freePort() : requestedPort;
       int controllerPort = freePort();
+      while (controllerPort == port) { // two free ports in a row can be the same one
+        controllerPort = freePort();
+      }
       Path logs = dataDir.resolve("logs");
       Files.createDirectories(logs);
       Properties props = serverProperties(port, controllerPort, logs, sasl);

@@ -60,8 +60,11 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
   public EmbeddedKafkaCluster start() {
     try {
       int controllerPort = freePort();
-      for (int node = 1; node <= size; node++) {
-        ports.add(freePort());
+      while (ports.size() < size) { // two free ports in a row can be the same one
+        int port = freePort();
+        if (port != controllerPort && !ports.contains(port)) {
+          ports.add(port);
+        }
       }
       for (int node = 1; node <= size; node++) {
         Properties props = properties(node, controllerPort);
