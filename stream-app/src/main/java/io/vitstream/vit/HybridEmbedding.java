@@ -1,13 +1,11 @@
 package io.vitstream.vit;
 
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Parameter;
-import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import java.util.Map;
@@ -25,49 +23,35 @@ final class HybridEmbedding extends AbstractBlock implements TokenEmbedding {
   private static final byte VERSION = 1;
 
   private final ResNetV2 backbone;
-  private final Conv2d proj;
-  private final int width;
+  private final PatchEmbedding patches;
 
   HybridEmbedding(ViTConfig config) {
     super(VERSION);
-    width = config.width();
-    int p = config.patchSize();
     backbone = addChildBlock("backbone", new ResNetV2(config.channels(), config.hybrid()));
-    proj =
-        addChildBlock(
-            "proj",
-            Conv2d.builder()
-                .setKernelShape(new Shape(p, p))
-                .optStride(new Shape(p, p))
-                .setFilters(width)
-                .build());
+    patches = addChildBlock("patches", new PatchEmbedding(config));
   }
 
   @Override
   protected NDList forwardInternal(
       ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
-    NDList features = backbone.forward(ps, inputs, training); // (B, C', h', w')
-    NDArray grid = proj.forward(ps, features, training).singletonOrThrow(); // (B, D, h, w)
-    Shape s = grid.getShape();
-    // (B, D, h, w) -> (B, D, N) -> (B, N, D)
-    return new NDList(grid.reshape(s.get(0), width, s.get(2) * s.get(3)).transpose(0, 2, 1));
+    // (B, C, H, W) -> (B, C', h', w') -> (B, N, D): the pure ViT's patches of the feature map
+    return patches.forward(ps, backbone.forward(ps, inputs, training), training);
   }
 
   @Override
   public Shape[] getOutputShapes(Shape[] inputShapes) {
-    Shape grid = proj.getOutputShapes(backbone.getOutputShapes(inputShapes))[0];
-    return new Shape[] {new Shape(grid.get(0), grid.get(2) * grid.get(3), width)};
+    return patches.getOutputShapes(backbone.getOutputShapes(inputShapes));
   }
 
   @Override
   protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
     backbone.initialize(manager, dataType, inputShapes);
-    proj.initialize(manager, dataType, backbone.getOutputShapes(inputShapes));
+    patches.initialize(manager, dataType, backbone.getOutputShapes(inputShapes));
   }
 
   @Override
   public void collectParameters(String prefix, Map<String, Parameter> out) {
     backbone.collectParameters(prefix + "backbone.", out);
-    TimmNamed.collectCore(proj, prefix + "proj.", out);
+    patches.collectParameters(prefix, out); // timm's patch_embed.proj.*
   }
 }
