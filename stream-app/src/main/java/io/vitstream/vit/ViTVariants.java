@@ -69,29 +69,25 @@ public final class ViTVariants {
               + " vit_{tiny|small|base|large}_{r50_s16|r50_s32|r26_s32|r20_s16|r_s16_p8}_<resolution>,"
               + " e.g. vit_base_r50_s16_384");
     }
-    int[] size = SIZES.get(m.group(1));
+    return sized(m.group(1), Integer.parseInt(m.group(2)), m.group(3), numClasses).build();
+  }
+
+  /** A size's width, depth, heads and MLP (4 x width), at a patch size and resolution. */
+  private static ViTConfig.Builder sized(String size, int patch, String resolution, int classes) {
+    int[] s = SIZES.get(size);
     return ViTConfig.builder()
-        .patchSize(Integer.parseInt(m.group(2)))
-        .imageSize(Integer.parseInt(m.group(3)))
-        .width(size[0])
-        .depth(size[1])
-        .heads(size[2])
-        .mlpSize(4 * size[0])
-        .numClasses(numClasses)
-        .build();
+        .patchSize(patch)
+        .imageSize(Integer.parseInt(resolution))
+        .width(s[0])
+        .depth(s[1])
+        .heads(s[2])
+        .mlpSize(4 * s[0])
+        .numClasses(classes);
   }
 
   private static ViTConfig hybrid(Matcher m, int numClasses) {
-    int[] size = SIZES.get(m.group(1));
     String backbone = m.group(2);
-    return ViTConfig.builder()
-        .patchSize(backbone.equals("r_s16_p8") ? 8 : 1)
-        .imageSize(Integer.parseInt(m.group(3)))
-        .width(size[0])
-        .depth(size[1])
-        .heads(size[2])
-        .mlpSize(4 * size[0])
-        .numClasses(numClasses)
+    return sized(m.group(1), backbone.equals("r_s16_p8") ? 8 : 1, m.group(3), numClasses)
         .hybrid(HybridBackbone.resnet(BACKBONES.get(backbone)))
         .build();
   }
