@@ -8,6 +8,7 @@ import io.vitstream.feedback.AdapterFineTune;
 import io.vitstream.feedback.CandidateRecipe;
 import io.vitstream.training.Cancellation;
 import io.vitstream.training.TrainingConfig;
+import io.vitstream.vit.ViTConfig;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -24,6 +25,17 @@ import java.util.function.Supplier;
  */
 public record AdapterSettings(
     boolean adapters, int maxAdapters, int epochs, float learningRate, int routerOriginals) {
+
+  /**
+   * The settings for fine-tuning {@code served}: input adapters replace a pure ViT's patch
+   * projection, and a hybrid has none (its tokens come from its CNN), so a hybrid fine-tunes every
+   * weight instead.
+   */
+  public AdapterSettings forModel(ViTConfig served) {
+    return adapters && served.hybrid() != null
+        ? new AdapterSettings(false, maxAdapters, epochs, learningRate, routerOriginals)
+        : this;
+  }
 
   /**
    * The adapter recipe, or empty when every weight is fine-tuned.

@@ -26,6 +26,8 @@ import java.util.function.Supplier;
  * feedback topology). A loop that is off is a real object that does nothing.
  */
 public final class FeedbackLoop implements AutoCloseable {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(FeedbackLoop.class);
+
   /**
    * The model's original data, against forgetting.
    *
@@ -116,8 +118,15 @@ public final class FeedbackLoop implements AutoCloseable {
       owned.add(0, artifacts);
       Device device = Device.fromName(config.model().device());
       Cancellation cancellation = new Cancellation();
+      AdapterSettings adapters = fc.adapters().forModel(model.model().config());
+      if (adapters.adapters() != fc.adapters().adapters()) {
+        LOG.info(
+            "{} is a hybrid ViT, which input adapters cannot serve (they replace a pure ViT's patch"
+                + " projection): fine-tuning every weight (finetune.method=full)",
+            model.name());
+      }
       CandidateRecipe recipe =
-          fc.adapters()
+          adapters
               .recipe(
                   fc.batchSize(),
                   fc.timeLimit(),
