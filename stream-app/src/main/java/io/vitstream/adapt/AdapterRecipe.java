@@ -7,6 +7,8 @@ import io.vitstream.image.Preprocessing;
 import io.vitstream.training.Cancellation;
 import io.vitstream.vit.Precision;
 import io.vitstream.vit.VitModel;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -118,8 +120,13 @@ public final class AdapterRecipe {
       candidate.setWeights(weights);
       LabeledImages examples = routed.concat(originals);
       Optional<MirroredExpert> mirror = Optional.empty();
+      List<BaseLossCache.Segment> known = new ArrayList<>();
+      known.add(new BaseLossCache.Segment(originals, InputSymmetry.IDENTITY, routed.count()));
       if (!adapted.start().equals(InputSymmetry.IDENTITY) && originals.count() > 0) {
         examples = examples.concat(adapted.start().apply(originals));
+        known.add(
+            new BaseLossCache.Segment(
+                originals, adapted.start(), routed.count() + originals.count()));
         if (!adapted.trained()) { // the new adapter is the start: an exact symmetry of the base
           mirror =
               Optional.of(
@@ -139,7 +146,8 @@ public final class AdapterRecipe {
               seed,
               mirror,
               routed.count(),
-              routed.count() + originals.count());
+              routed.count() + originals.count(),
+              known);
       double seconds = (System.nanoTime() - start) / 1e9;
       LOG.info(
           String.format(

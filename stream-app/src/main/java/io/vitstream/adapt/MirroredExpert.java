@@ -20,6 +20,15 @@ public record MirroredExpert(
         || (involution && row >= originalsFrom && row < originalsFrom + count);
   }
 
+  /** Which of {@code n} examples it covers. */
+  boolean[] rows(int n) {
+    boolean[] rows = new boolean[n];
+    for (int row = 0; row < n; row++) {
+      rows[row] = covers(row);
+    }
+    return rows;
+  }
+
   /** Copies the base expert's losses and hits into the expert's mirrored rows. */
   void fill(float[][] loss, boolean[][] correct) {
     for (int i = 0; i < count; i++) {

@@ -50,6 +50,7 @@ public final class RouterTrainer {
   static final float MAX_BIAS = 8;
 
   private final Cancellation cancellation;
+  final BaseLossCache baseLosses = new BaseLossCache(); // across fits; tests read it
 
   /**
    * @param cancellation checked at every step, so that a run can be pre-empted
@@ -88,6 +89,22 @@ public final class RouterTrainer {
       Optional<MirroredExpert> mirror,
       int originalsFrom,
       int originalsTo) {
+    return fit(model, examples, preprocessing, seed, mirror, originalsFrom, originalsTo, List.of());
+  }
+
+  /**
+   * Fits as above; the base expert's answers on {@code originals} (rows the examples share with
+   * earlier fits, see {@link BaseLossCache}) are measured once per base path and then reused.
+   */
+  Fitted fit(
+      VitModel model,
+      LabeledImages examples,
+      Preprocessing preprocessing,
+      long seed,
+      Optional<MirroredExpert> mirror,
+      int originalsFrom,
+      int originalsTo,
+      List<BaseLossCache.Segment> originals) {
     if (originalsTo <= originalsFrom) { // no original images: every example bounds the bias
       originalsFrom = 0;
       originalsTo = examples.count();
@@ -98,7 +115,7 @@ public final class RouterTrainer {
     }
     int n = examples.count();
     long t0 = System.nanoTime();
-    Measured m = measure(model, examples, preprocessing, experts, mirror);
+    Measured m = measure(model, examples, preprocessing, experts, mirror, originals);
     double lossPass = (System.nanoTime() - t0) / 1e9;
     int f = m.features.length / n;
     int[] target = new int[n];
@@ -314,9 +331,14 @@ public final class RouterTrainer {
       LabeledImages data,
       Preprocessing preprocessing,
       int experts,
-      Optional<MirroredExpert> mirror) {
+      Optional<MirroredExpert> mirror,
+      List<BaseLossCache.Segment> originals) {
     Djl.disableGradOnThisThread();
     int n = data.count();
+    String basePath = originals.isEmpty() ? "" : BaseLossCache.basePathDigest(model);
+    boolean[] knownBase = baseLosses.known(basePath, originals, n);
+    int mirrored = mirror.map(MirroredExpert::expert).orElse(-1);
+    boolean[] readAcross = mirror.map(mr -> mr.rows(n)).orElseGet(() -> new boolean[n]);
     BatchAssembler assembler = new BatchAssembler(data, preprocessing, 0, false);
     int[] order = new int[n];
     for (int i = 0; i < n; i++) {
@@ -346,8 +368,9 @@ public final class RouterTrainer {
         NDArray picked =
             batch.create(labels).toType(DataType.INT64, false).oneHot(model.config().numClasses());
         for (int e = 0; e < experts; e++) {
-          if (mirrored(mirror, e, from, count)) {
-            continue; // filled from the base expert below
+          if ((e == mirrored && all(readAcross, from, count))
+              || (e == 0 && all(knownBase, from, count))) {
+            continue; // filled from the base expert, or from earlier fits, below
           }
           NDArray logits = model.forwardExpert(x, e);
           long[] predicted = logits.argMax(1).toLongArray();
@@ -359,17 +382,14 @@ public final class RouterTrainer {
         }
       }
     }
+    baseLosses.fillAndKeep(basePath, originals, loss[0], correct[0]);
     mirror.ifPresent(mr -> mr.fill(loss, correct));
     return new Measured(features, images, loss, correct);
   }
 
-  private static boolean mirrored(
-      Optional<MirroredExpert> mirror, int expert, int from, int count) {
-    if (mirror.isEmpty() || mirror.get().expert() != expert) {
-      return false;
-    }
+  private static boolean all(boolean[] rows, int from, int count) {
     for (int row = from; row < from + count; row++) {
-      if (!mirror.get().covers(row)) {
+      if (!rows[row]) {
         return false;
       }
     }

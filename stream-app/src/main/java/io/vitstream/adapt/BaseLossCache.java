@@ -1,0 +1,98 @@
+package io.vitstream.adapt;
+
+import ai.djl.ndarray.NDArray;
+import io.vitstream.dataset.LabeledImages;
+import io.vitstream.store.Sha256;
+import io.vitstream.vit.VitModel;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The base expert's loss and hit on the router's original images, as they are and under each start
+ * symmetry, kept across fine-tuning runs. The adapter method never changes the base path (encoder,
+ * head and base embedding), and the original images are a fixed set, so these answers only change
+ * when the base path does: each run after the first skips their forward passes (about a third of
+ * the router's loss pass for a symmetric start). Bounded by the sixteen symmetries of one set.
+ */
+final class BaseLossCache {
+  /** The base expert on one transformed copy of the originals, image by image. */
+  record Block(float[] loss, boolean[] correct) {}
+
+  private String basePath = "";
+  private LabeledImages originals;
+  private final Map<InputSymmetry, Block> blocks = new HashMap<>();
+
+  /** The base expert's answers on {@code s} applied to {@code originals}, if known. */
+  synchronized Optional<Block> get(String basePath, LabeledImages originals, InputSymmetry s) {
+    return sameSet(basePath, originals) ? Optional.ofNullable(blocks.get(s)) : Optional.empty();
+  }
+
+  /** Keeps the answers, forgetting those of another base path or another set of originals. */
+  synchronized void put(String basePath, LabeledImages originals, InputSymmetry s, Block block) {
+    if (!sameSet(basePath, originals)) {
+      blocks.clear();
+      this.basePath = basePath;
+      this.originals = originals;
+    }
+    blocks.put(s, block);
+  }
+
+  /**
+   * Where the originals sit among a fit's examples.
+   *
+   * @param originals the router's original images
+   * @param symmetry how these rows transform them (the identity for the originals as they are)
+   * @param from the first of their rows
+   */
+  record Segment(LabeledImages originals, InputSymmetry symmetry, int from) {}
+
+  /** Which of {@code rows} examples have known base answers. */
+  synchronized boolean[] known(String basePath, List<Segment> segments, int rows) {
+    boolean[] known = new boolean[rows];
+    for (Segment s : segments) {
+      if (get(basePath, s.originals(), s.symmetry()).isPresent()) {
+        java.util.Arrays.fill(known, s.from(), s.from() + s.originals().count(), true);
+      }
+    }
+    return known;
+  }
+
+  /**
+   * Writes the known base answers into {@code loss} and {@code correct} (the base expert's, by
+   * example) and keeps those that were measured.
+   */
+  synchronized void fillAndKeep(
+      String basePath, List<Segment> segments, float[] loss, boolean[] correct) {
+    for (Segment s : segments) {
+      int n = s.originals().count();
+      Optional<Block> block = get(basePath, s.originals(), s.symmetry());
+      if (block.isPresent()) {
+        System.arraycopy(block.get().loss(), 0, loss, s.from(), n);
+        System.arraycopy(block.get().correct(), 0, correct, s.from(), n);
+      } else {
+        float[] l = java.util.Arrays.copyOfRange(loss, s.from(), s.from() + n);
+        boolean[] c = java.util.Arrays.copyOfRange(correct, s.from(), s.from() + n);
+        put(basePath, s.originals(), s.symmetry(), new Block(l, c));
+      }
+    }
+  }
+
+  private boolean sameSet(String basePath, LabeledImages originals) {
+    return this.basePath.equals(basePath) && this.originals == originals;
+  }
+
+  /** A digest of the model's base path: its parameters' names and values. */
+  static String basePathDigest(VitModel model) {
+    MessageDigest digest = Sha256.digest();
+    for (Map.Entry<String, NDArray> e : AdapterTrainer.basePath(model).entrySet()) {
+      digest.update(e.getKey().getBytes(StandardCharsets.UTF_8));
+      digest.update(e.getValue().toByteArray());
+    }
+    return HexFormat.of().formatHex(digest.digest());
+  }
+}

@@ -1,0 +1,101 @@
+package io.vitstream.adapt;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDManager;
+import io.vitstream.dataset.LabeledImages;
+import io.vitstream.image.Preprocessing;
+import io.vitstream.testing.Seeded;
+import io.vitstream.testing.TinyModels;
+import io.vitstream.training.Cancellation;
+import io.vitstream.vit.Precision;
+import io.vitstream.vit.VitModel;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class BaseLossCacheTest {
+  private static final Preprocessing PRE = Preprocessing.fashionMnist();
+  private static final InputSymmetry TURN = new InputSymmetry(InputSymmetry.Turn.ROTATE_90, false);
+  private static final LabeledImages OTHERS = InputSymmetryTest.randomImages(30, 28, 5);
+  private static final LabeledImages ORIGINALS = InputSymmetryTest.randomImages(120, 28, 6);
+  private static final LabeledImages EXAMPLES =
+      OTHERS.concat(ORIGINALS).concat(TURN.apply(ORIGINALS));
+  private static final List<BaseLossCache.Segment> SEGMENTS =
+      List.of(
+          new BaseLossCache.Segment(ORIGINALS, InputSymmetry.IDENTITY, 30),
+          new BaseLossCache.Segment(ORIGINALS, TURN, 150));
+
+  @Test
+  void shouldFitAsWithoutItWhenTheBaseAnswersComeFromAnEarlierFit() {
+    try (VitModel model = adapted(3, 4)) {
+      var cached = new RouterTrainer(new Cancellation());
+      var fresh = new RouterTrainer(new Cancellation());
+      String basePath = BaseLossCache.basePathDigest(model);
+
+      var first = cached.fit(model, EXAMPLES, PRE, 3, Optional.empty(), 30, 150, SEGMENTS);
+      var second = cached.fit(model, EXAMPLES, PRE, 3, Optional.empty(), 30, 150, SEGMENTS);
+      var plain = fresh.fit(model, EXAMPLES, PRE, 3, Optional.empty(), 30, 150);
+
+      assertThat(cached.baseLosses.get(basePath, ORIGINALS, InputSymmetry.IDENTITY)).isPresent();
+      assertThat(cached.baseLosses.get(basePath, ORIGINALS, TURN)).isPresent();
+      for (var fit : List.of(first, second)) {
+        assertThat(fit.targetCounts()).containsExactly(plain.targetCounts());
+        assertThat(fit.baseBias()).isEqualTo(plain.baseBias());
+      }
+    }
+  }
+
+  @Test
+  void shouldUseKeptAnswersForTheSameBasePathOnly() {
+    try (VitModel model = adapted(3, 4);
+        VitModel other = adapted(8, 4)) {
+      var trainer = new RouterTrainer(new Cancellation());
+      // answers kept for model's base path that say the base expert gets every original exactly
+      boolean[] all = new boolean[ORIGINALS.count()];
+      Arrays.fill(all, true);
+      var poisoned = new BaseLossCache.Block(new float[ORIGINALS.count()], all);
+      String basePath = BaseLossCache.basePathDigest(model);
+      trainer.baseLosses.put(basePath, ORIGINALS, InputSymmetry.IDENTITY, poisoned);
+      trainer.baseLosses.put(basePath, ORIGINALS, TURN, poisoned);
+
+      var onModel = trainer.fit(model, EXAMPLES, PRE, 3, Optional.empty(), 30, 150, SEGMENTS);
+      var onOther = trainer.fit(other, EXAMPLES, PRE, 3, Optional.empty(), 30, 150, SEGMENTS);
+      var otherPlain =
+          new RouterTrainer(new Cancellation())
+              .fit(other, EXAMPLES, PRE, 3, Optional.empty(), 30, 150);
+
+      var modelPlain =
+          new RouterTrainer(new Cancellation())
+              .fit(model, EXAMPLES, PRE, 3, Optional.empty(), 30, 150);
+
+      // the kept answers were used: every original and turned copy is best served by the base
+      // expert, which measured serves fewer of them best
+      int copies = 2 * ORIGINALS.count();
+      assertThat(onModel.targetCounts()[0]).isGreaterThanOrEqualTo(copies);
+      assertThat(modelPlain.targetCounts()[0]).isLessThan(copies);
+      // another base path measures its own (and replaces what was kept)
+      assertThat(onOther.targetCounts()).containsExactly(otherPlain.targetCounts());
+      assertThat(trainer.baseLosses.get(basePath, ORIGINALS, TURN)).isEmpty();
+    }
+  }
+
+  /** A tiny ViT (base weights from {@code baseSeed}) with one adapter seeded {@code seed}. */
+  private static VitModel adapted(long baseSeed, long seed) {
+    VitModel m =
+        VitModel.create(TinyModels.TINY.withInputAdapters(1), Device.cpu(), Precision.FP32);
+    try (VitModel base = VitModel.create(TinyModels.TINY, Device.cpu(), Precision.FP32);
+        VitModel adapter = VitModel.create(TinyModels.TINY, Device.cpu(), Precision.FP32);
+        NDManager tmp = m.newBatchManager()) {
+      Seeded.weights(base, baseSeed);
+      Seeded.weights(adapter, seed);
+      var weights = AdapterTrainer.basePath(base);
+      weights.putAll(
+          PatchEmbeddingWeights.read(adapter.parameters(), "").arrays("adapters.1.", tmp));
+      m.setWeights(weights);
+    }
+    return m;
+  }
+}
