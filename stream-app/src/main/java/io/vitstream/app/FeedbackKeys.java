@@ -189,7 +189,7 @@ public final class FeedbackKeys {
           "adapter",
           oneOf("adapter", "full"),
           "What fine-tuning learns: adapter (a new input adapter and a router; the encoder and"
-              + " head stay) or full (every weight)");
+              + " head stay) or full (every weight; what a hybrid model always does)");
   public static final ConfigKey ADAPTERS_MAX =
       new ConfigKey(
           "finetune.adapters.max",

@@ -13,6 +13,8 @@ import java.util.List;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class ClassifyCommandTest {
   private static final int IMAGES = 20;
@@ -35,15 +37,17 @@ class ClassifyCommandTest {
     return first.substring(0, first.lastIndexOf(' '));
   }
 
-  @Test
-  void shouldLabelMostFashionMnistPngsCorrectly(@TempDir Path dir) throws IOException {
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"fashion-mnist", "fashion-mnist-hybrid"})
+  void shouldLabelMostFashionMnistPngsCorrectly(String model, @TempDir Path dir)
+      throws IOException {
     LabeledImages test = FashionMnist.load(FashionMnist.DEFAULT_DIR, Split.TEST);
     List<String> args =
         new ArrayList<>(
             List.of(
                 "classify",
                 "--model",
-                "fashion-mnist",
+                model,
                 "--top-k",
                 "3",
                 "--store",

@@ -20,19 +20,24 @@ public final class ShippedModel {
    * fast.
    */
   public static ModelStore copyInto(Path root) throws IOException {
+    return copyInto(root, NAME, 1);
+  }
+
+  /** A store in {@code root} holding a copy of the shipped {@code name:version}, promoted. */
+  public static ModelStore copyInto(Path root, String name, int version) throws IOException {
     Path shipped =
         Path.of(System.getProperty("vitstream.repo.dir", "."))
             .resolve("model-store")
-            .resolve(NAME)
-            .resolve("1");
-    Path target = Files.createDirectories(root.resolve(NAME).resolve("1"));
+            .resolve(name)
+            .resolve(Integer.toString(version));
+    Path target = Files.createDirectories(root.resolve(name).resolve(Integer.toString(version)));
     try (Stream<Path> files = Files.list(shipped)) {
       for (Path f : files.toList()) {
         Files.copy(f, target.resolve(f.getFileName()));
       }
     }
     ModelStore store = ModelStore.open(root);
-    store.promote(NAME, 1);
+    store.promote(name, version);
     return store;
   }
 
