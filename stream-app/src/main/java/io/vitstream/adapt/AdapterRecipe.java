@@ -66,21 +66,33 @@ public final class AdapterRecipe {
       return String.format(
           Locale.ROOT,
           "adapter %d from %s (fresh loss %.3f, identity %.3f), %s after %d epochs"
-              + " (validation loss %.3f), %.1f s; router on %d examples (best expert %s),"
+              + " (validation loss %.3f, start %.3f), %.1f s; router on %d examples (best expert"
+              + " %s),"
               + " held-out agreement %.3f, base bias %.2f",
           model.config().inputAdapters(),
           adapted.start(),
           adapted.startLoss(),
           adapted.identityLoss(),
           adapted.trained() ? "trained" : "start kept",
-          adapted.training().epochs(),
+          adapted.epochs(),
           adapted.validationLoss(),
+          adapted.startValidationLoss(),
           adapted.seconds(),
           router.examples(),
           best,
           router.agreement(),
           router.baseBias());
     }
+  }
+
+  /**
+   * Does ahead of the first run what it would otherwise do on its critical path: the base expert's
+   * answers on the router's original images (about 4,000 forward passes). Call it while idle.
+   *
+   * @param champion the serving version's model; only its base path is used
+   */
+  public void warm(VitModel champion, LabeledImages originals, Preprocessing preprocessing) {
+    router.baseLosses.warm(champion, originals, preprocessing, RouterTrainer.BATCH);
   }
 
   /**

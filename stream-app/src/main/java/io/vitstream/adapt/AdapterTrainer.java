@@ -62,9 +62,11 @@ public final class AdapterTrainer {
    *     start together (per image the better one)
    * @param identityLoss the base embedding's mean loss on them
    * @param validationLoss the kept adapter's mean loss on the held-out fifth of the fresh labels
+   * @param startValidationLoss the start's mean loss on them
    * @param trained whether training improved on the start (else the start is kept)
    * @param seconds wall time, screening included
-   * @param training the training run
+   * @param epochs the training epochs run (none when the start already fits, see {@link
+   *     #fitsAlready})
    */
   public record Adapted(
       PatchEmbeddingWeights embedding,
@@ -72,9 +74,10 @@ public final class AdapterTrainer {
       double startLoss,
       double identityLoss,
       double validationLoss,
+      double startValidationLoss,
       boolean trained,
       double seconds,
-      TrainingResult training) {}
+      int epochs) {}
 
   /**
    * Trains an adapter.
@@ -134,6 +137,19 @@ public final class AdapterTrainer {
           recipe.toBuilder()
               .batchSize(Math.max(1, Math.min(recipe.batchSize(), split.train().count())))
               .build();
+      double startValidation = startLoss(work, split, preprocessing, config);
+      if (fitsAlready(best, startValidation, servedOwnLoss(served, each[chosen]))) {
+        return new Adapted(
+            startWeights,
+            best,
+            bestLoss,
+            identityLoss,
+            startValidation,
+            startValidation,
+            false,
+            (System.nanoTime() - start) / 1e9,
+            0);
+      }
       TrainingResult result =
           new VitTrainer(fitted, listener)
               .fit(work, split.train(), split.validation(), preprocessing, Optional.empty());
@@ -143,23 +159,64 @@ public final class AdapterTrainer {
               evaluator.probabilities(work, split.validation(), preprocessing),
               split.validation(),
               config);
-      work.setWeights(startWeights.arrays("", tmp));
-      double startValidation =
-          meanLoss(
-              evaluator.probabilities(work, split.validation(), preprocessing),
-              split.validation(),
-              config);
-      boolean keepTrained = trainedLoss <= startValidation;
+      boolean keepTrained = keepsTrained(best, trainedLoss, startValidation);
       return new Adapted(
           keepTrained ? trained : startWeights,
           best,
           bestLoss,
           identityLoss,
           keepTrained ? trainedLoss : startValidation,
+          startValidation,
           keepTrained,
           (System.nanoTime() - start) / 1e9,
-          result);
+          result.epochs());
     }
+  }
+
+  /** The mean loss of {@code work} (holding the start) on the held-out fifth. */
+  private double startLoss(VitModel work, Split split, Preprocessing preprocessing, ViTConfig c) {
+    return meanLoss(
+        evaluator.probabilities(work, split.validation(), preprocessing), split.validation(), c);
+  }
+
+  /**
+   * Whether a start is kept without training: a symmetry (an exact solution for its drift) whose
+   * held-out loss on its domain is within {@link #TIE} of the served version's on its own domain in
+   * the same request. Training could not beat it by the margin {@link #keepsTrained} asks for, so
+   * its epochs would only delay the candidate (a third of the first run after a drift).
+   *
+   * @param reference the served version's mean loss on its own domain, NaN when unknown
+   */
+  static boolean fitsAlready(InputSymmetry start, double startLoss, double reference) {
+    return !start.equals(InputSymmetry.IDENTITY) && startLoss <= reference * (1 + TIE);
+  }
+
+  /**
+   * The served version's mean loss on the screened images it explains better than the start (its
+   * own domain: the labels from before a drift), or NaN when fewer than {@code 2 * MIN_DOMAIN}.
+   */
+  static double servedOwnLoss(double[] served, double[] start) {
+    double sum = 0;
+    int n = 0;
+    for (int i = 0; i < served.length; i++) {
+      if (served[i] <= start[i]) {
+        sum += served[i];
+        n++;
+      }
+    }
+    return n >= 2 * MIN_DOMAIN ? sum / n : Double.NaN;
+  }
+
+  /**
+   * Whether the trained adapter replaces its start. A symmetry start is an exact solution for its
+   * drift, and the held-out fifth is small (tens of images, some of them from another domain), so
+   * training must beat it by {@link #TIE} to be kept, as a simpler start wins within {@code TIE}
+   * when starts are screened; from the identity, training is the point, and any gain counts.
+   */
+  static boolean keepsTrained(InputSymmetry start, double trainedLoss, double startLoss) {
+    return start.equals(InputSymmetry.IDENTITY)
+        ? trainedLoss <= startLoss
+        : trainedLoss < startLoss * (1 - TIE);
   }
 
   /**

@@ -1,7 +1,13 @@
 package io.vitstream.adapt;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import io.vitstream.dataset.BatchAssembler;
 import io.vitstream.dataset.LabeledImages;
+import io.vitstream.image.Preprocessing;
+import io.vitstream.runtime.Djl;
 import io.vitstream.store.Sha256;
 import io.vitstream.vit.VitModel;
 import java.nio.charset.StandardCharsets;
@@ -11,6 +17,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.IntStream;
 
 /**
  * The base expert's loss and hit on the router's original images, as they are and under each start
@@ -80,6 +87,54 @@ final class BaseLossCache {
         put(basePath, s.originals(), s.symmetry(), new Block(l, c));
       }
     }
+  }
+
+  /** Writes an expert's loss and hit per image of a batch, from its logits, at row {@code from}. */
+  static void answers(
+      NDArray logits, int[] labels, NDArray picked, int from, float[] loss, boolean[] correct) {
+    long[] predicted = logits.argMax(1).toLongArray();
+    for (int i = 0; i < labels.length; i++) {
+      correct[from + i] = predicted[i] == labels[i];
+    }
+    float[] l = logits.logSoftmax(1).mul(picked).sum(new int[] {1}).neg().toFloatArray();
+    System.arraycopy(l, 0, loss, from, labels.length);
+  }
+
+  /**
+   * Measures the base expert's answers on {@code originals} as they are, unless known, so that the
+   * fits to come read them instead of running them on their critical path.
+   *
+   * @param model any version with the base path of those fits (e.g. the champion)
+   */
+  void warm(VitModel model, LabeledImages originals, Preprocessing preprocessing, int batchSize) {
+    Djl.disableGradOnThisThread();
+    String basePath = basePathDigest(model);
+    int n = originals.count();
+    if (n == 0 || get(basePath, originals, InputSymmetry.IDENTITY).isPresent()) {
+      return;
+    }
+    BatchAssembler assembler = new BatchAssembler(originals, preprocessing, 0, false);
+    int[] order = IntStream.range(0, n).toArray();
+    float[] pixels = new float[batchSize * originals.imageLength()];
+    float[] loss = new float[n];
+    boolean[] correct = new boolean[n];
+    for (int from = 0; from < n; from += batchSize) {
+      int count = Math.min(batchSize, n - from);
+      assembler.images(order, from, count, null, pixels);
+      int[] labels = assembler.labels(order, from, count);
+      try (NDManager batch = model.newBatchManager()) {
+        NDArray x =
+            batch
+                .create(
+                    pixels,
+                    new Shape(batchSize, originals.channels(), originals.rows(), originals.cols()))
+                .get("0:" + count);
+        NDArray picked =
+            batch.create(labels).toType(DataType.INT64, false).oneHot(model.config().numClasses());
+        answers(model.forwardExpert(x, 0), labels, picked, from, loss, correct);
+      }
+    }
+    put(basePath, originals, InputSymmetry.IDENTITY, new Block(loss, correct));
   }
 
   private boolean sameSet(String basePath, LabeledImages originals) {

@@ -41,7 +41,7 @@ public final class RouterTrainer {
   /** The least one example weighs. */
   static final float WEIGHT_FLOOR = 0.05f;
 
-  private static final int BATCH = 256;
+  static final int BATCH = 256;
 
   /** The share of held-out base-expert images the router may cost. */
   static final double MAX_ORIGINAL_MISROUTED = 0.003;
@@ -372,13 +372,8 @@ public final class RouterTrainer {
               || (e == 0 && all(knownBase, from, count))) {
             continue; // filled from the base expert, or from earlier fits, below
           }
-          NDArray logits = model.forwardExpert(x, e);
-          long[] predicted = logits.argMax(1).toLongArray();
-          for (int i = 0; i < count; i++) {
-            correct[e][from + i] = predicted[i] == labels[i];
-          }
-          float[] l = logits.logSoftmax(1).mul(picked).sum(new int[] {1}).neg().toFloatArray();
-          System.arraycopy(l, 0, loss[e], from, count);
+          BaseLossCache.answers(
+              model.forwardExpert(x, e), labels, picked, from, loss[e], correct[e]);
         }
       }
     }

@@ -156,6 +156,7 @@ public final class FeedbackLoop implements AutoCloseable {
               recipe,
               new PublishingEvents(store, artifacts, publisher));
       owned.add(0, job);
+      job.warmUp();
       var tuner = new PointerFollowingRollbacks(job, store, artifacts);
       var service = new FeedbackService(config, settings, tuner, metrics);
       owned.add(0, service);

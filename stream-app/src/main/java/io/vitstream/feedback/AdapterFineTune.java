@@ -33,6 +33,11 @@ public final class AdapterFineTune implements CandidateRecipe {
   }
 
   @Override
+  public void warm(LoadedModel champion) {
+    recipe.warm(champion.model(), originals, champion.manifest().preprocessing());
+  }
+
+  @Override
   public Trained train(LoadedModel champion, FineTuneRequest request, long run) {
     AdapterRecipe.Candidate c =
         recipe.build(
@@ -44,7 +49,7 @@ public final class AdapterFineTune implements CandidateRecipe {
             champion.manifest().preprocessing());
     return new Trained(
         c.model(),
-        c.adapted().training().epochs(),
+        c.adapted().epochs(),
         c.seconds(),
         c.describe()
             + "; "

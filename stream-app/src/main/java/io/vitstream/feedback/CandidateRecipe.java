@@ -26,6 +26,14 @@ public interface CandidateRecipe {
    */
   Trained train(LoadedModel champion, FineTuneRequest request, long run);
 
+  /**
+   * Does ahead of the first run, while the loop is idle, work that every run for this champion
+   * would otherwise do on its critical path. Nothing by default.
+   *
+   * @param champion the serving version (not to be modified)
+   */
+  default void warm(LoadedModel champion) {}
+
   /** Stops a running {@link #train} early when requested; reset before every run. */
   Cancellation cancellation();
 }

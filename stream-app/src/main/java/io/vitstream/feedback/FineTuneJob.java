@@ -25,6 +25,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,6 +55,8 @@ public final class FineTuneJob implements FineTuner, AutoCloseable {
   private final RegressionBaseline baseline;
   private final GateEvaluation gateEvaluation;
   private long runs;
+  private final AtomicLong submitted = new AtomicLong();
+  private volatile long cancelledUpTo;
   private final ExecutorService executor =
       Executors.newSingleThreadExecutor(
           r -> {
@@ -128,10 +131,37 @@ public final class FineTuneJob implements FineTuner, AutoCloseable {
     this.gateEvaluation = new GateEvaluation(evaluator, regression);
   }
 
+  /**
+   * Queues, ahead of any run, the work every run for the promoted champion repeats: its answers on
+   * the regression set and the recipe's own (see {@link CandidateRecipe#warm}). A run that arrives
+   * meanwhile waits for it, and then skips that work. A failure is logged, and the runs redo it.
+   */
+  public CompletableFuture<Void> warmUp() {
+    return CompletableFuture.runAsync(
+        () -> {
+          long start = System.nanoTime();
+          int champion = store.resolve(name, OptionalInt.empty());
+          try (LoadedModel champ =
+              store.load(name, OptionalInt.of(champion), device, Precision.FP32)) {
+            gateEvaluation.championRegression(
+                champion, LogitModel.of(champ.model()), champ.manifest().preprocessing());
+            recipe.warm(champ);
+            LOG.info(
+                "fine-tuning warmed up for v{} in {} s",
+                champion,
+                String.format(java.util.Locale.ROOT, "%.1f", (System.nanoTime() - start) / 1e9));
+          } catch (RuntimeException e) {
+            LOG.warn("fine-tuning warm-up failed (runs will do it): {}", e.toString());
+          }
+        },
+        executor);
+  }
+
   /** Queues a run behind any running one; the future completes with its outcome. */
   @Override
   public CompletableFuture<FineTuneOutcome> submit(FineTuneRequest request) {
-    return CompletableFuture.supplyAsync(() -> run(request), executor);
+    long seq = submitted.incrementAndGet();
+    return CompletableFuture.supplyAsync(() -> run(request, seq), executor);
   }
 
   /**
@@ -159,9 +189,23 @@ public final class FineTuneJob implements FineTuner, AutoCloseable {
 
   /** Runs on the calling thread; use {@link #submit} from a stream thread. */
   FineTuneOutcome run(FineTuneRequest request) {
+    return run(request, 0);
+  }
+
+  /**
+   * Runs the {@code seq}-th submitted request, unless it was pre-empted while it waited in the
+   * queue (behind the warm-up, say): a stop requested then must not be cleared by its start.
+   */
+  private FineTuneOutcome run(FineTuneRequest request, long seq) {
     cancellation.reset();
     int champion = store.resolve(name, OptionalInt.empty());
     long count = request.trainingSet().count();
+    if (seq > 0 && seq <= cancelledUpTo) {
+      return emit(
+          rejected(champion, count, "training aborted: " + Cancellation.MESSAGE),
+          Optional.empty(),
+          0);
+    }
     try (LoadedModel champ = store.load(name, OptionalInt.of(champion), device, Precision.FP32)) {
       ModelManifest m = champ.manifest();
       CandidateRecipe.Trained trained;
@@ -232,6 +276,7 @@ public final class FineTuneJob implements FineTuner, AutoCloseable {
             champion);
     int version = store.publish(name, cand, candidate);
     store.promote(name, version);
+    gateEvaluation.promoted(version, candRegression);
     return base(
             version,
             ModelStatus.PROMOTED,
@@ -272,6 +317,7 @@ public final class FineTuneJob implements FineTuner, AutoCloseable {
 
   @Override
   public void cancelRunning() {
+    cancelledUpTo = submitted.get();
     cancellation.request();
   }
 

@@ -39,6 +39,28 @@ final class GateEvaluation {
   }
 
   /**
+   * The champion's regression evaluation, measured once per version: its answers do not change
+   * between runs. Call it while idle to take it off the first run's critical path.
+   */
+  synchronized Evaluation championRegression(
+      int championVersion, LogitModel champion, Preprocessing preprocessing) {
+    if (cachedVersion != championVersion) {
+      cachedRegression = evaluator.evaluate(champion, regression, preprocessing);
+      cachedVersion = championVersion;
+    }
+    return cachedRegression;
+  }
+
+  /**
+   * Keeps a promoted candidate's regression evaluation as that of the version it became (the same
+   * weights give the same answers), so the next run does not measure it again.
+   */
+  synchronized void promoted(int version, Evaluation candidateRegression) {
+    cachedVersion = version;
+    cachedRegression = candidateRegression;
+  }
+
+  /**
    * What the gate decides on, and the candidate's regression evaluation (for its manifest).
    *
    * @param metrics both models on both sets, paired
@@ -66,11 +88,7 @@ final class GateEvaluation {
         PairedComparison.of(
             evaluator.evaluate(champion, holdout, preprocessing),
             evaluator.evaluate(candidate, holdout, preprocessing));
-    if (cachedVersion != championVersion) { // the champion's answers do not change between runs
-      cachedRegression = evaluator.evaluate(champion, regression, preprocessing);
-      cachedVersion = championVersion;
-    }
-    Evaluation champRegression = cachedRegression;
+    Evaluation champRegression = championRegression(championVersion, champion, preprocessing);
     Evaluation candRegression = evaluator.evaluate(candidate, regression, preprocessing);
     var metrics =
         new GatePolicy.Metrics(

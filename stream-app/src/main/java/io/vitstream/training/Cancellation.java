@@ -7,6 +7,9 @@ import java.util.concurrent.CancellationException;
  * #request}, the training thread's next {@link #check} throws.
  */
 public final class Cancellation implements TrainingListener {
+  /** What a stopped run says. */
+  public static final String MESSAGE = "pre-empted by an urgent request";
+
   private volatile boolean requested;
 
   /** Asks the running training to stop at its next check. */
@@ -26,7 +29,7 @@ public final class Cancellation implements TrainingListener {
    */
   public void check() {
     if (requested) {
-      throw new CancellationException("pre-empted by an urgent request");
+      throw new CancellationException(MESSAGE);
     }
   }
 

@@ -1,6 +1,7 @@
 package io.vitstream.adapt;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
@@ -79,6 +80,29 @@ class BaseLossCacheTest {
       // another base path measures its own (and replaces what was kept)
       assertThat(onOther.targetCounts()).containsExactly(otherPlain.targetCounts());
       assertThat(trainer.baseLosses.get(basePath, ORIGINALS, TURN)).isEmpty();
+    }
+  }
+
+  @Test
+  void shouldWarmFromTheChampionTheAnswersAFitWouldMeasure() {
+    try (VitModel model = adapted(3, 4);
+        VitModel champion = VitModel.create(TinyModels.TINY, Device.cpu(), Precision.FP32)) {
+      Seeded.weights(champion, 3); // the base path of model, without its adapter
+      var warmed = new RouterTrainer(new Cancellation());
+      var measured = new RouterTrainer(new Cancellation());
+      String basePath = BaseLossCache.basePathDigest(model);
+
+      warmed.baseLosses.warm(champion, ORIGINALS, PRE, 64);
+      measured.fit(model, EXAMPLES, PRE, 3, Optional.empty(), 30, 150, SEGMENTS);
+
+      assertThat(BaseLossCache.basePathDigest(champion)).isEqualTo(basePath);
+      var w = warmed.baseLosses.get(basePath, ORIGINALS, InputSymmetry.IDENTITY).orElseThrow();
+      var m = measured.baseLosses.get(basePath, ORIGINALS, InputSymmetry.IDENTITY).orElseThrow();
+      assertThat(w.correct()).containsExactly(m.correct());
+      for (int i = 0; i < ORIGINALS.count(); i++) {
+        assertThat(w.loss()[i]).as("image %d", i).isCloseTo(m.loss()[i], within(1e-4f));
+      }
+      assertThat(warmed.baseLosses.get(basePath, ORIGINALS, TURN)).isEmpty();
     }
   }
 

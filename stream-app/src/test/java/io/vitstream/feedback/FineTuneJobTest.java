@@ -82,6 +82,34 @@ class FineTuneJobTest {
   }
 
   @Test
+  void shouldStopARunThatWasPreEmptedWhileItWaitedInTheQueue() throws Exception {
+    // Given two routine runs submitted back to back, the second queued behind the first
+    var request =
+        new FineTuneRequest(
+            slice(2000, 2256, false), slice(0, 0, false), slice(1000, 1200, false), "test");
+    FineTuneOutcome first;
+    FineTuneOutcome queued;
+    try (FineTuneJob job = job(2, 32, 1e-3f, new GatePolicy(0.0, 0.02, 100))) {
+      var a = job.submit(request);
+      var b = job.submit(request);
+
+      // When an urgent request pre-empts them before either got far
+      job.cancelRunning();
+      first = a.get();
+      queued = b.get();
+    }
+
+    // Then both stop, the queued one too (its start must not clear the request), and nothing
+    // changes in the store
+    assertThat(first.promoted()).isFalse();
+    assertThat(queued.promoted()).isFalse();
+    assertThat(events)
+        .hasSize(2)
+        .allSatisfy(e -> assertThat(e.getReason().toString()).contains("pre-empted"));
+    assertThat(store.versions(NAME)).containsExactly(1);
+  }
+
+  @Test
   void shouldPromoteACandidateThatLearnedInvertedImages() throws Exception {
     // Given feedback on inverted images, with original images replayed and rehearsed
     var request =

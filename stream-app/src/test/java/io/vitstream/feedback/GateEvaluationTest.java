@@ -54,4 +54,37 @@ class GateEvaluationTest {
       }
     }
   }
+
+  @Test
+  void shouldJudgeThePromotedVersionByItsAnswersAsACandidate() {
+    // Given a gate that judged b as a candidate of a (version 1), and b promoted as version 2
+    LabeledImages test = FashionMnist.load(FashionMnist.DEFAULT_DIR, Split.TEST);
+    LabeledImages holdout = test.slice(0, 60);
+    LabeledImages regression = test.slice(9800, 10000);
+    Preprocessing pre = Preprocessing.fashionMnist();
+    Djl.setSeed(1);
+    try (VitModel a = VitModel.create(TinyModels.TINY, Device.cpu(), Precision.FP32)) {
+      Djl.setSeed(2);
+      try (VitModel b = VitModel.create(TinyModels.TINY, Device.cpu(), Precision.FP32)) {
+        var gate = new GateEvaluation(new Evaluator(64), regression);
+        GateEvaluation.Result ab =
+            gate.evaluate(1, LogitModel.of(a), LogitModel.of(b), holdout, pre, acc -> acc);
+        gate.promoted(2, ab.candidateRegression());
+
+        // When the next run judges a candidate of version 2 (here a again)
+        GateEvaluation.Result next =
+            gate.evaluate(2, LogitModel.of(b), LogitModel.of(a), holdout, pre, acc -> acc);
+
+        // Then version 2's regression answers are b's as judged, and version 1's are measured again
+        assertThat(gate.championRegression(2, LogitModel.of(a), pre))
+            .isSameAs(ab.candidateRegression());
+        assertThat(next.metrics().championRegression())
+            .isEqualTo(ab.metrics().candidateRegression());
+        assertThat(next.metrics().regression().championOnly())
+            .isEqualTo(ab.metrics().regression().candidateOnly());
+        assertThat(gate.championRegression(1, LogitModel.of(a), pre).correct())
+            .isEqualTo(next.candidateRegression().correct());
+      }
+    }
+  }
 }
