@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 
 /**
  * Builds a candidate version from a champion and the labels of a new domain: the champion's
@@ -90,9 +91,14 @@ public final class AdapterRecipe {
    * answers on the router's original images (about 4,000 forward passes). Call it while idle.
    *
    * @param champion the serving version's model; only its base path is used
+   * @param stop polled between batches: true to give up (a run waits)
    */
-  public void warm(VitModel champion, LabeledImages originals, Preprocessing preprocessing) {
-    router.baseLosses.warm(champion, originals, preprocessing, RouterTrainer.BATCH);
+  public void warm(
+      VitModel champion,
+      LabeledImages originals,
+      Preprocessing preprocessing,
+      BooleanSupplier stop) {
+    router.baseLosses.warm(champion, originals, preprocessing, RouterTrainer.BATCH, stop);
   }
 
   /**

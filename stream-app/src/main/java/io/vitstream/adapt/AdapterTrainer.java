@@ -10,7 +10,6 @@ import io.vitstream.training.TrainingListener;
 import io.vitstream.training.TrainingResult;
 import io.vitstream.training.VitTrainer;
 import io.vitstream.vit.Precision;
-import io.vitstream.vit.ViTConfig;
 import io.vitstream.vit.VitModel;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -137,7 +136,8 @@ public final class AdapterTrainer {
           recipe.toBuilder()
               .batchSize(Math.max(1, Math.min(recipe.batchSize(), split.train().count())))
               .build();
-      double startValidation = startLoss(work, split, preprocessing, config);
+      double[] startLosses = validationLosses(work, split, preprocessing, k);
+      double startValidation = mean(startLosses);
       if (fitsAlready(best, startValidation, servedOwnLoss(served, each[chosen]))) {
         return new Adapted(
             startWeights,
@@ -154,12 +154,9 @@ public final class AdapterTrainer {
           new VitTrainer(fitted, listener)
               .fit(work, split.train(), split.validation(), preprocessing, Optional.empty());
       PatchEmbeddingWeights trained = PatchEmbeddingWeights.read(work.parameters(), "");
-      double trainedLoss =
-          meanLoss(
-              evaluator.probabilities(work, split.validation(), preprocessing),
-              split.validation(),
-              config);
-      boolean keepTrained = keepsTrained(best, trainedLoss, startValidation);
+      double[] trainedLosses = validationLosses(work, split, preprocessing, k);
+      double trainedLoss = mean(trainedLosses);
+      boolean keepTrained = keepsTrained(best, trainedLosses, startLosses);
       return new Adapted(
           keepTrained ? trained : startWeights,
           best,
@@ -173,10 +170,21 @@ public final class AdapterTrainer {
     }
   }
 
-  /** The mean loss of {@code work} (holding the start) on the held-out fifth. */
-  private double startLoss(VitModel work, Split split, Preprocessing preprocessing, ViTConfig c) {
-    return meanLoss(
-        evaluator.probabilities(work, split.validation(), preprocessing), split.validation(), c);
+  /** The per-image losses of {@code work} on the held-out fifth. */
+  private double[] validationLosses(
+      VitModel work, Split split, Preprocessing preprocessing, int classes) {
+    return losses(
+        evaluator.probabilities(work, split.validation(), preprocessing),
+        split.validation(),
+        classes);
+  }
+
+  static double mean(double[] values) {
+    double sum = 0;
+    for (double v : values) {
+      sum += v;
+    }
+    return sum / Math.max(1, values.length);
   }
 
   /**
@@ -209,15 +217,36 @@ public final class AdapterTrainer {
 
   /**
    * Whether the trained adapter replaces its start. A symmetry start is an exact solution for its
-   * drift, and the held-out fifth is small (tens of images, some of them from another domain), so
-   * training must beat it by {@link #TIE} to be kept, as a simpler start wins within {@code TIE}
-   * when starts are screened; from the identity, training is the point, and any gain counts.
+   * drift, and the held-out fifth is small (tens of images, some from another domain), so training
+   * must beat it significantly: a one-sided paired t-test of the per-image loss differences at 5 %
+   * (t > 1.645). From the identity, training is the point, and any gain counts.
+   *
+   * @param trained the trained adapter's losses on the held-out images
+   * @param start the start's losses on the same images
    */
-  static boolean keepsTrained(InputSymmetry start, double trainedLoss, double startLoss) {
-    return start.equals(InputSymmetry.IDENTITY)
-        ? trainedLoss <= startLoss
-        : trainedLoss < startLoss * (1 - TIE);
+  static boolean keepsTrained(InputSymmetry symmetry, double[] trained, double[] start) {
+    if (symmetry.equals(InputSymmetry.IDENTITY)) {
+      return mean(trained) <= mean(start);
+    }
+    int n = trained.length;
+    if (n < 2) {
+      return false;
+    }
+    double[] gain = new double[n];
+    for (int i = 0; i < n; i++) {
+      gain[i] = start[i] - trained[i];
+    }
+    double m = mean(gain);
+    double ss = 0;
+    for (double g : gain) {
+      ss += (g - m) * (g - m);
+    }
+    double se = Math.sqrt(ss / (n - 1) / n);
+    return m > 0 && (se == 0 || m / se > SIGNIFICANT_T);
   }
+
+  /** One-sided 95 % point of the normal, for the paired test of {@link #keepsTrained}. */
+  static final double SIGNIFICANT_T = 1.645;
 
   /**
    * Every fifth fresh image is held out to choose between the trained adapter and its start (a
@@ -306,14 +335,5 @@ public final class AdapterTrainer {
       out[i] = -Math.log(Math.max(1e-12, probabilities[i * classes + data.label(i)]));
     }
     return out;
-  }
-
-  /** Mean cross-entropy of probability rows against the labels. */
-  static double meanLoss(float[] probabilities, LabeledImages data, ViTConfig config) {
-    double sum = 0;
-    for (double l : losses(probabilities, data, config.numClasses())) {
-      sum += l;
-    }
-    return sum / Math.max(1, data.count());
   }
 }

@@ -17,6 +17,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 import java.util.stream.IntStream;
 
 /**
@@ -105,8 +106,14 @@ final class BaseLossCache {
    * fits to come read them instead of running them on their critical path.
    *
    * @param model any version with the base path of those fits (e.g. the champion)
+   * @param stop polled between batches: true to give up, keeping nothing
    */
-  void warm(VitModel model, LabeledImages originals, Preprocessing preprocessing, int batchSize) {
+  void warm(
+      VitModel model,
+      LabeledImages originals,
+      Preprocessing preprocessing,
+      int batchSize,
+      BooleanSupplier stop) {
     Djl.disableGradOnThisThread();
     String basePath = basePathDigest(model);
     int n = originals.count();
@@ -119,6 +126,9 @@ final class BaseLossCache {
     float[] loss = new float[n];
     boolean[] correct = new boolean[n];
     for (int from = 0; from < n; from += batchSize) {
+      if (stop.getAsBoolean()) {
+        return;
+      }
       int count = Math.min(batchSize, n - from);
       assembler.images(order, from, count, null, pixels);
       int[] labels = assembler.labels(order, from, count);

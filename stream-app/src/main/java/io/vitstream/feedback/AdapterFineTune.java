@@ -4,6 +4,7 @@ import io.vitstream.adapt.AdapterRecipe;
 import io.vitstream.dataset.LabeledImages;
 import io.vitstream.store.LoadedModel;
 import io.vitstream.training.Cancellation;
+import java.util.function.BooleanSupplier;
 
 /**
  * Learns a new input adapter on the examples of the request (fresh and replayed: the adapter picks
@@ -33,8 +34,8 @@ public final class AdapterFineTune implements CandidateRecipe {
   }
 
   @Override
-  public void warm(LoadedModel champion) {
-    recipe.warm(champion.model(), originals, champion.manifest().preprocessing());
+  public void warm(LoadedModel champion, BooleanSupplier stop) {
+    recipe.warm(champion.model(), originals, champion.manifest().preprocessing(), stop);
   }
 
   @Override

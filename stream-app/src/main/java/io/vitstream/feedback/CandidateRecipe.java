@@ -3,6 +3,7 @@ package io.vitstream.feedback;
 import io.vitstream.store.LoadedModel;
 import io.vitstream.training.Cancellation;
 import io.vitstream.vit.VitModel;
+import java.util.function.BooleanSupplier;
 
 /** How a fine-tuning run turns the champion and a request into a candidate model. */
 public interface CandidateRecipe {
@@ -31,8 +32,9 @@ public interface CandidateRecipe {
    * would otherwise do on its critical path. Nothing by default.
    *
    * @param champion the serving version (not to be modified)
+   * @param stop polled as it goes: true when a run waits for it (what is left, the run does)
    */
-  default void warm(LoadedModel champion) {}
+  default void warm(LoadedModel champion, BooleanSupplier stop) {}
 
   /** Stops a running {@link #train} early when requested; reset before every run. */
   Cancellation cancellation();

@@ -26,6 +26,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,6 +58,7 @@ public final class FineTuneJob implements FineTuner, AutoCloseable {
   private long runs;
   private final AtomicLong submitted = new AtomicLong();
   private volatile long cancelledUpTo;
+  private volatile boolean urgentWaiting; // the warm-up gives way to it
   private final ExecutorService executor =
       Executors.newSingleThreadExecutor(
           r -> {
@@ -132,9 +134,11 @@ public final class FineTuneJob implements FineTuner, AutoCloseable {
   }
 
   /**
-   * Queues, ahead of any run, the work every run for the promoted champion repeats: its answers on
-   * the regression set and the recipe's own (see {@link CandidateRecipe#warm}). A run that arrives
-   * meanwhile waits for it, and then skips that work. A failure is logged, and the runs redo it.
+   * Queues, ahead of any run, the work every run for the promoted champion repeats: the recipe's
+   * own (see {@link CandidateRecipe#warm}), then its answers on the regression set. A routine run
+   * that arrives meanwhile waits for it, and then skips that work; an urgent one (or a pre-emption)
+   * stops the recipe's part at its next batch, and the run does what is left. A failure is logged,
+   * and the runs redo it.
    */
   public CompletableFuture<Void> warmUp() {
     return CompletableFuture.runAsync(
@@ -143,9 +147,14 @@ public final class FineTuneJob implements FineTuner, AutoCloseable {
           int champion = store.resolve(name, OptionalInt.empty());
           try (LoadedModel champ =
               store.load(name, OptionalInt.of(champion), device, Precision.FP32)) {
+            BooleanSupplier stop = () -> urgentWaiting || cancelledUpTo > 0;
+            recipe.warm(champ, stop);
+            if (stop.getAsBoolean()) {
+              LOG.info("fine-tuning warm-up gave way to an urgent run");
+              return;
+            }
             gateEvaluation.championRegression(
                 champion, LogitModel.of(champ.model()), champ.manifest().preprocessing());
-            recipe.warm(champ);
             LOG.info(
                 "fine-tuning warmed up for v{} in {} s",
                 champion,
@@ -161,6 +170,7 @@ public final class FineTuneJob implements FineTuner, AutoCloseable {
   @Override
   public CompletableFuture<FineTuneOutcome> submit(FineTuneRequest request) {
     long seq = submitted.incrementAndGet();
+    urgentWaiting |= request.urgent();
     return CompletableFuture.supplyAsync(() -> run(request, seq), executor);
   }
 

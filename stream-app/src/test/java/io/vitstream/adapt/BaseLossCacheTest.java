@@ -92,7 +92,7 @@ class BaseLossCacheTest {
       var measured = new RouterTrainer(new Cancellation());
       String basePath = BaseLossCache.basePathDigest(model);
 
-      warmed.baseLosses.warm(champion, ORIGINALS, PRE, 64);
+      warmed.baseLosses.warm(champion, ORIGINALS, PRE, 64, () -> false);
       measured.fit(model, EXAMPLES, PRE, 3, Optional.empty(), 30, 150, SEGMENTS);
 
       assertThat(BaseLossCache.basePathDigest(champion)).isEqualTo(basePath);
