@@ -11,6 +11,7 @@ import io.vitstream.training.TrainingResult;
 import io.vitstream.training.VitTrainer;
 import io.vitstream.vit.Precision;
 import io.vitstream.vit.VitModel;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,6 +27,9 @@ import java.util.Optional;
 public final class AdapterTrainer {
   /** Fresh images scored per starting point. */
   static final int SCREEN_LIMIT = 384;
+
+  /** One-sided 95 % point of the normal, for the paired test of {@link #keepsTrained}. */
+  static final double SIGNIFICANT_T = 1.645;
 
   /** Relative loss margin within which the simpler starting point wins. */
   static final double TIE = 0.1;
@@ -190,7 +194,7 @@ public final class AdapterTrainer {
   /**
    * Whether a start is kept without training: a symmetry (an exact solution for its drift) whose
    * held-out loss on its domain is within {@link #TIE} of the served version's on its own domain in
-   * the same request. Training could not beat it by the margin {@link #keepsTrained} asks for, so
+   * the same request. Training would seldom beat it significantly (see {@link #keepsTrained}), so
    * its epochs would only delay the candidate (a third of the first run after a drift).
    *
    * @param reference the served version's mean loss on its own domain, NaN when unknown
@@ -244,9 +248,6 @@ public final class AdapterTrainer {
     double se = Math.sqrt(ss / (n - 1) / n);
     return m > 0 && (se == 0 || m / se > SIGNIFICANT_T);
   }
-
-  /** One-sided 95 % point of the normal, for the paired test of {@link #keepsTrained}. */
-  static final double SIGNIFICANT_T = 1.645;
 
   /**
    * Every fifth fresh image is held out to choose between the trained adapter and its start (a
@@ -325,7 +326,7 @@ public final class AdapterTrainer {
         idx[n++] = i;
       }
     }
-    return n < MIN_DOMAIN ? screen : screen.select(java.util.Arrays.copyOf(idx, n));
+    return n < MIN_DOMAIN ? screen : screen.select(Arrays.copyOf(idx, n));
   }
 
   /** Per-image cross-entropy of probability rows against the labels. */
