@@ -135,11 +135,6 @@ public final class AdapterTrainer {
                           && !name.equals(PatchEmbeddingWeights.BIAS)
                           && !name.equals(PatchEmbeddingWeights.POSITIONS)));
       Split split = Split.of(domain(screen, served, each[chosen], best, fresh.count()));
-      // a small domain trains in smaller batches rather than not at all
-      TrainingConfig fitted =
-          recipe.toBuilder()
-              .batchSize(Math.max(1, Math.min(recipe.batchSize(), split.train().count())))
-              .build();
       double[] startLosses = validationLosses(work, split, preprocessing, k);
       double startValidation = mean(startLosses);
       if (fitsAlready(best, startValidation, servedOwnLoss(served, each[chosen]))) {
@@ -154,6 +149,11 @@ public final class AdapterTrainer {
             (System.nanoTime() - start) / 1e9,
             0);
       }
+      // a small domain trains in smaller batches rather than not at all
+      TrainingConfig fitted =
+          recipe.toBuilder()
+              .batchSize(Math.max(1, Math.min(recipe.batchSize(), split.train().count())))
+              .build();
       TrainingResult result =
           new VitTrainer(fitted, listener)
               .fit(work, split.train(), split.validation(), preprocessing, Optional.empty());
