@@ -44,6 +44,15 @@ public final class AppChild implements AutoCloseable {
    * @param jvmFlags further JVM flags, e.g. log levels
    */
   public static ProcessBuilder runProcess(Path config, Path home, String... jvmFlags) {
+    return cliProcess(home, List.of(jvmFlags), "run", "--config", config.toString());
+  }
+
+  /**
+   * {@code vitstream args...} in a JVM of its own, set up as {@link #runProcess} sets it up.
+   *
+   * @param jvmFlags further JVM flags, e.g. log levels
+   */
+  public static ProcessBuilder cliProcess(Path home, List<String> jvmFlags, String... args) {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     List<String> cmd = new ArrayList<>();
     cmd.addAll(
@@ -53,16 +62,14 @@ public final class AppChild implements AutoCloseable {
             "-Dai.djl.offline=true",
             "-Dai.djl.pytorch.graph_optimizer=false",
             "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"));
-    cmd.addAll(List.of(jvmFlags));
+    cmd.addAll(jvmFlags);
     cmd.addAll(
         List.of(
             "-Dvitstream.home=" + home,
             "-cp",
             System.getProperty("java.class.path"),
-            "io.vitstream.cli.Main",
-            "run",
-            "--config",
-            config.toString()));
+            "io.vitstream.cli.Main"));
+    cmd.addAll(List.of(args));
     ProcessBuilder pb = new ProcessBuilder(cmd);
     pb.environment().putIfAbsent("OMP_WAIT_POLICY", "PASSIVE");
     pb.environment().putIfAbsent("TORCH_CPP_LOG_LEVEL", "ERROR");

@@ -7,7 +7,6 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Parameter;
-import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import java.util.ArrayList;
@@ -149,15 +148,12 @@ public final class InputRouting extends AbstractBlock {
     for (int k = 1; k <= weights.size(); k++) {
       var device = images.getDevice();
       NDArray grid =
-          Conv2d.conv2d(
-                  images,
-                  ps.getValue(weights.get(k - 1), device, train),
-                  ps.getValue(biases.get(k - 1), device, train),
-                  new Shape(p, p),
-                  new Shape(0, 0),
-                  new Shape(1, 1),
-                  1)
-              .singletonOrThrow();
+          Convolutions.conv2d(
+              images,
+              ps.getValue(weights.get(k - 1), device, train),
+              ps.getValue(biases.get(k - 1), device, train),
+              p,
+              0);
       NDArray embedded =
           grid.reshape(b, config.width(), config.numPatches()).transpose(0, 2, 1); // (B, N, D)
       out = out.add(column(route, k, b).mul(embedded));

@@ -23,11 +23,13 @@ final class PatchEmbedding extends AbstractBlock implements TokenEmbedding {
 
   private final Conv2d proj;
   private final int width;
+  private final int patch;
 
   PatchEmbedding(ViTConfig config) {
     super(VERSION);
     width = config.width();
     int p = config.patchSize();
+    patch = p;
     proj =
         addChildBlock(
             "proj",
@@ -41,7 +43,16 @@ final class PatchEmbedding extends AbstractBlock implements TokenEmbedding {
   @Override
   protected NDList forwardInternal(
       ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
-    NDArray grid = proj.forward(ps, inputs, training).singletonOrThrow(); // (B, D, h, w)
+    // the block's own parameters, through the convolution that keeps libtorch off NNPACK
+    NDArray x = inputs.singletonOrThrow();
+    var device = x.getDevice();
+    NDArray grid =
+        Convolutions.conv2d(
+            x,
+            ps.getValue(proj.getParameters().get("weight"), device, training),
+            ps.getValue(proj.getParameters().get("bias"), device, training),
+            patch,
+            0); // (B, D, h, w)
     Shape s = grid.getShape();
     // (B, D, h, w) -> (B, D, N) -> (B, N, D)
     return new NDList(grid.reshape(s.get(0), width, s.get(2) * s.get(3)).transpose(0, 2, 1));

@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.pooling.Pool;
 
 /**
@@ -181,8 +180,6 @@ public final class RouterNet {
   }
 
   private static NDArray conv(NDArray x, NDArray weight, NDArray bias) {
-    return Conv2d.conv2d(x, weight, bias, new Shape(2, 2), new Shape(1, 1), new Shape(1, 1), 1)
-        .singletonOrThrow()
-        .maximum(0);
+    return Convolutions.conv2d(x, weight, bias, 2, 1).maximum(0);
   }
 }

@@ -7,7 +7,6 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Parameter;
-import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import java.util.Map;
@@ -57,8 +56,7 @@ final class StdConv2d extends AbstractBlock implements TimmNamed {
     NDArray var = centred.square().mean(new int[] {1}, true);
     NDArray standardised = centred.div(var.add(EPS).sqrt()).reshape(ws);
     NDArray padded = samePad(x, kernel, stride, 0);
-    return Conv2d.conv2d(
-        padded, standardised, null, new Shape(stride, stride), new Shape(0, 0), new Shape(1, 1), 1);
+    return new NDList(Convolutions.conv2d(padded, standardised, null, stride, 0));
   }
 
   /**

@@ -19,7 +19,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class ClassifyCommandTest {
   private static final int IMAGES = 20;
 
-  private static Path writePng(LabeledImages data, int i, Path dir) throws IOException {
+  static Path writePng(LabeledImages data, int i, Path dir) throws IOException {
     BufferedImage img = new BufferedImage(data.cols(), data.rows(), BufferedImage.TYPE_BYTE_GRAY);
     for (int y = 0; y < data.rows(); y++) {
       for (int x = 0; x < data.cols(); x++) {
