@@ -28,7 +28,10 @@ public final class AdapterTrainer {
   /** Fresh images scored per starting point. */
   static final int SCREEN_LIMIT = 384;
 
-  /** One-sided 95 % point of the normal, for the paired test of {@link #keepsTrained}. */
+  /**
+   * One-sided 95 % point of the normal, for the tests of {@link #keepsTrained} and {@link
+   * #fitsAlready}.
+   */
   static final double SIGNIFICANT_T = 1.645;
 
   /** Relative loss margin within which the simpler starting point wins. */
@@ -137,7 +140,7 @@ public final class AdapterTrainer {
       Split split = Split.of(domain(screen, served, each[chosen], best, fresh.count()));
       double[] startLosses = validationLosses(work, split, preprocessing, k);
       double startValidation = mean(startLosses);
-      if (fitsAlready(best, startValidation, servedOwnLoss(served, each[chosen]))) {
+      if (fitsAlready(best, startLosses, servedOwnLosses(served, each[chosen]))) {
         return new Adapted(
             startWeights,
             best,
@@ -193,30 +196,53 @@ public final class AdapterTrainer {
 
   /**
    * Whether a start is kept without training: a symmetry (an exact solution for its drift) whose
-   * held-out loss on its domain is within {@link #TIE} of the served version's on its own domain in
-   * the same request. Training would seldom beat it significantly (see {@link #keepsTrained}), so
-   * its epochs would only delay the candidate (a third of the first run after a drift).
+   * held-out losses on its domain are not significantly above the served version's on its own
+   * domain in the same request, by a one-sided Welch t-test at 5 % (t <= 1.645). An exact symmetry
+   * serves its domain as the served version serves its own, so the two samples then come from one
+   * distribution: the held-out part is tens of images, and a margin on the means (10 % before) sent
+   * exact starts to 10 epochs of training they then kept (a third of the first run after a drift).
+   * Training would seldom beat such a start significantly (see {@link #keepsTrained}).
    *
-   * @param reference the served version's mean loss on its own domain, NaN when unknown
+   * @param startLosses the start's per-image losses on its held-out images
+   * @param reference the served version's per-image losses on its own domain; fewer than {@code 2 *
+   *     MIN_DOMAIN} when unknown
    */
-  static boolean fitsAlready(InputSymmetry start, double startLoss, double reference) {
-    return !start.equals(InputSymmetry.IDENTITY) && startLoss <= reference * (1 + TIE);
+  static boolean fitsAlready(InputSymmetry start, double[] startLosses, double[] reference) {
+    if (start.equals(InputSymmetry.IDENTITY)
+        || startLosses.length < 2
+        || reference.length < 2 * MIN_DOMAIN) {
+      return false;
+    }
+    double excess = mean(startLosses) - mean(reference);
+    double se =
+        Math.sqrt(
+            variance(startLosses) / startLosses.length + variance(reference) / reference.length);
+    return excess <= 0 || (se > 0 && excess / se <= SIGNIFICANT_T);
+  }
+
+  /** The sample variance (n - 1). */
+  private static double variance(double[] values) {
+    double m = mean(values);
+    double ss = 0;
+    for (double v : values) {
+      ss += (v - m) * (v - m);
+    }
+    return ss / Math.max(1, values.length - 1);
   }
 
   /**
-   * The served version's mean loss on the screened images it explains better than the start (its
-   * own domain: the labels from before a drift), or NaN when fewer than {@code 2 * MIN_DOMAIN}.
+   * The served version's per-image losses on the screened images it explains better than the start
+   * (its own domain: the labels from before a drift); none when fewer than {@code 2 * MIN_DOMAIN}.
    */
-  static double servedOwnLoss(double[] served, double[] start) {
-    double sum = 0;
+  static double[] servedOwnLosses(double[] served, double[] start) {
+    double[] own = new double[served.length];
     int n = 0;
     for (int i = 0; i < served.length; i++) {
       if (served[i] <= start[i]) {
-        sum += served[i];
-        n++;
+        own[n++] = served[i];
       }
     }
-    return n >= 2 * MIN_DOMAIN ? sum / n : Double.NaN;
+    return n >= 2 * MIN_DOMAIN ? java.util.Arrays.copyOf(own, n) : new double[0];
   }
 
   /**
@@ -241,11 +267,7 @@ public final class AdapterTrainer {
       gain[i] = start[i] - trained[i];
     }
     double m = mean(gain);
-    double ss = 0;
-    for (double g : gain) {
-      ss += (g - m) * (g - m);
-    }
-    double se = Math.sqrt(ss / (n - 1) / n);
+    double se = Math.sqrt(variance(gain) / n);
     return m > 0 && (se == 0 || m / se > SIGNIFICANT_T);
   }
 

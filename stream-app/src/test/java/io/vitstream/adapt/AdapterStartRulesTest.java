@@ -31,11 +31,32 @@ class AdapterStartRulesTest {
   }
 
   @Test
-  void shouldSkipTrainingOnlyForASymmetryAsGoodAsTheServedVersionOnItsOwnDomain() {
-    assertThat(AdapterTrainer.fitsAlready(INVERT, 0.21, 0.20)).isTrue();
-    assertThat(AdapterTrainer.fitsAlready(INVERT, 0.23, 0.20)).isFalse();
-    assertThat(AdapterTrainer.fitsAlready(InputSymmetry.IDENTITY, 0.10, 0.20)).isFalse();
-    assertThat(AdapterTrainer.fitsAlready(INVERT, 0.10, Double.NaN)).isFalse();
+  void shouldSkipTrainingOnlyForASymmetryNotSignificantlyWorseThanTheServedVersion() {
+    // the served version on its own domain: 200 losses of mean 0.2 (0.1 and 0.3 alternating)
+    double[] served = alternating(200, 0.2, 0.1);
+    // 40 held-out losses with a spread of +-0.5: a mean 0.1 above is t = 1.24, 0.2 above t = 2.5
+    double[] littleWorse = alternating(40, 0.3, 0.5);
+    double[] worse = alternating(40, 0.4, 0.5);
+
+    assertThat(AdapterTrainer.fitsAlready(INVERT, littleWorse, served)).as("t = 1.24").isTrue();
+    assertThat(AdapterTrainer.fitsAlready(INVERT, worse, served)).as("t = 2.5").isFalse();
+    assertThat(AdapterTrainer.fitsAlready(INVERT, alternating(40, 0.1, 0.05), served))
+        .as("better")
+        .isTrue();
+    assertThat(AdapterTrainer.fitsAlready(InputSymmetry.IDENTITY, littleWorse, served))
+        .as("the identity is what training starts from")
+        .isFalse();
+    assertThat(AdapterTrainer.fitsAlready(INVERT, littleWorse, new double[0]))
+        .as("served version unknown")
+        .isFalse();
+  }
+
+  private static double[] alternating(int n, double mean, double spread) {
+    double[] v = new double[n];
+    for (int i = 0; i < n; i++) {
+      v[i] = mean + (i % 2 == 0 ? spread : -spread);
+    }
+    return v;
   }
 
   @Test
@@ -52,12 +73,14 @@ class AdapterStartRulesTest {
       start[i] = 0.2;
     }
 
-    assertThat(AdapterTrainer.servedOwnLoss(served, start)).isCloseTo(0.2, within(1e-12));
+    double[] own = AdapterTrainer.servedOwnLosses(served, start);
+    assertThat(own).hasSize(n);
+    assertThat(AdapterTrainer.mean(own)).isCloseTo(0.2, within(1e-12));
     assertThat(
-            AdapterTrainer.servedOwnLoss(
+            AdapterTrainer.servedOwnLosses(
                 java.util.Arrays.copyOfRange(served, 1, n + 10),
                 java.util.Arrays.copyOfRange(start, 1, n + 10)))
         .as("fewer than 2 * MIN_DOMAIN images of its own")
-        .isNaN();
+        .isEmpty();
   }
 }
