@@ -3,6 +3,7 @@ package io.vitstream.adapt;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import io.vitstream.dataset.LabeledImages;
+import io.vitstream.evaluation.LogitModel;
 import io.vitstream.image.Preprocessing;
 import io.vitstream.training.Cancellation;
 import io.vitstream.vit.Precision;
@@ -180,6 +181,38 @@ public final class AdapterRecipe {
       candidate.close();
       throw e;
     }
+  }
+
+  /**
+   * The candidate's router as a classifier over its experts, when an image it routes to expert 0
+   * runs exactly the champion's forward pass: the champion has no input adapters and the
+   * candidate's base path is the champion's, parameter for parameter (one-hot routing then adds
+   * zero times each adapter's embedding to the base one). Empty otherwise.
+   */
+  public static Optional<LogitModel> baseRoutes(VitModel champion, VitModel candidate) {
+    if (champion.config().inputAdapters() > 0
+        || candidate.config().inputAdapters() == 0
+        || !BaseLossCache.basePathDigest(champion)
+            .equals(BaseLossCache.basePathDigest(candidate))) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        new LogitModel() {
+          @Override
+          public int numClasses() {
+            return 1 + candidate.config().inputAdapters();
+          }
+
+          @Override
+          public NDManager newBatchManager() {
+            return candidate.newBatchManager();
+          }
+
+          @Override
+          public NDArray logits(NDArray images) {
+            return candidate.router(images).orElseThrow().get(1);
+          }
+        });
   }
 
   private static String prefix(int adapter) {

@@ -1,5 +1,6 @@
 package io.vitstream.evaluation;
 
+import io.vitstream.dataset.LabeledImages;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
@@ -57,6 +58,31 @@ public record Evaluation(
         confusion,
         imagesPerSecond,
         correct.cardinality());
+  }
+
+  /**
+   * The evaluation of answers {@code predicted} to {@code data}'s images, image by image.
+   *
+   * @param seconds the time the answers took, for the throughput
+   * @throws IllegalArgumentException when an answer or a label is outside the classes
+   */
+  public static Evaluation of(LabeledImages data, int[] predicted, int classes, double seconds) {
+    if (predicted.length != data.count()) {
+      throw new IllegalArgumentException(
+          predicted.length + " answers for " + data.count() + " images");
+    }
+    int[][] confusion = new int[classes][classes];
+    BitSet right = new BitSet(data.count());
+    for (int i = 0; i < predicted.length; i++) {
+      int label = data.label(i);
+      if (label >= classes || predicted[i] < 0 || predicted[i] >= classes) {
+        throw new IllegalArgumentException(
+            "image " + i + ": label " + label + ", answer " + predicted[i] + " of " + classes);
+      }
+      confusion[label][predicted[i]]++;
+      right.set(i, label == predicted[i]);
+    }
+    return of(confusion, right, seconds);
   }
 
   /** Builds an evaluation from a confusion matrix and the images classified correctly. */

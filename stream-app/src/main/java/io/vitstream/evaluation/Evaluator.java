@@ -69,6 +69,28 @@ public final class Evaluator {
   }
 
   /**
+   * The class each image is given (the argmax of its logits), in the order of {@code data}; with
+   * {@link Evaluation#of(LabeledImages, int[], int, double)} the same as {@link #evaluate}, and
+   * answers that can be combined image by image.
+   */
+  public int[] predictions(LogitModel model, LabeledImages data, Preprocessing preprocessing) {
+    int[] out = new int[data.count()];
+    int[] done = {0};
+    forEachBatch(
+        model,
+        data,
+        preprocessing,
+        (labels, logits) -> {
+          long[] predicted = logits.argMax(1).toLongArray();
+          for (int i = 0; i < labels.length; i++) {
+            out[done[0] + i] = (int) predicted[i];
+          }
+          done[0] += labels.length;
+        });
+    return out;
+  }
+
+  /**
    * Loads a stored version, classifies every image with the version's own preprocessing, and frees
    * the model.
    */

@@ -1,6 +1,7 @@
 package io.vitstream.feedback;
 
 import ai.djl.Device;
+import io.vitstream.adapt.AdapterRecipe;
 import io.vitstream.avro.ModelStatus;
 import io.vitstream.avro.ModelVersion;
 import io.vitstream.dataset.LabeledImages;
@@ -236,6 +237,7 @@ public final class FineTuneJob implements FineTuner, AutoCloseable {
                 champion,
                 LogitModel.of(champ.model()),
                 LogitModel.of(cand),
+                AdapterRecipe.baseRoutes(champ.model(), cand),
                 request.holdout(),
                 m.preprocessing(),
                 accuracy -> baseline.accuracy(champion, accuracy));
@@ -286,7 +288,7 @@ public final class FineTuneJob implements FineTuner, AutoCloseable {
             champion);
     int version = store.publish(name, cand, candidate);
     store.promote(name, version);
-    gateEvaluation.promoted(version, candRegression);
+    gateEvaluation.promoted(version, judged);
     return base(
             version,
             ModelStatus.PROMOTED,

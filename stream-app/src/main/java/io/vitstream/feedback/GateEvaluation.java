@@ -5,7 +5,9 @@ import io.vitstream.evaluation.Evaluation;
 import io.vitstream.evaluation.Evaluator;
 import io.vitstream.evaluation.LogitModel;
 import io.vitstream.image.Preprocessing;
+import java.util.Optional;
 import java.util.function.DoubleUnaryOperator;
+import java.util.stream.IntStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,7 +21,10 @@ final class GateEvaluation {
   private final Evaluator evaluator;
   private final LabeledImages regression;
   private int cachedVersion = -1;
-  private Evaluation cachedRegression;
+  private Answers cachedRegression;
+
+  /** A model's answer to every regression image, and their evaluation. */
+  record Answers(int[] predicted, Evaluation evaluation) {}
 
   /**
    * @param evaluator runs the models
@@ -44,35 +49,58 @@ final class GateEvaluation {
    */
   synchronized Evaluation championRegression(
       int championVersion, LogitModel champion, Preprocessing preprocessing) {
+    return championAnswers(championVersion, champion, preprocessing).evaluation();
+  }
+
+  private synchronized Answers championAnswers(
+      int championVersion, LogitModel champion, Preprocessing preprocessing) {
     if (cachedVersion != championVersion) {
-      cachedRegression = evaluator.evaluate(champion, regression, preprocessing);
+      cachedRegression = answers(champion, regression, preprocessing);
       cachedVersion = championVersion;
     }
     return cachedRegression;
   }
 
-  /**
-   * Keeps a promoted candidate's regression evaluation as that of the version it became (the same
-   * weights give the same answers), so the next run does not measure it again.
-   */
-  synchronized void promoted(int version, Evaluation candidateRegression) {
-    cachedVersion = version;
-    cachedRegression = candidateRegression;
+  private Answers answers(LogitModel model, LabeledImages data, Preprocessing preprocessing) {
+    long start = System.nanoTime();
+    int[] predicted = evaluator.predictions(model, data, preprocessing);
+    return new Answers(
+        predicted,
+        Evaluation.of(data, predicted, model.numClasses(), (System.nanoTime() - start) / 1e9));
   }
 
   /**
-   * What the gate decides on, and the candidate's regression evaluation (for its manifest).
+   * Keeps a promoted candidate's regression answers as those of the version it became (the same
+   * weights give the same answers), so the next run does not measure them again.
+   */
+  synchronized void promoted(int version, Result judged) {
+    cachedVersion = version;
+    cachedRegression = judged.candidateAnswers();
+  }
+
+  /**
+   * What the gate decides on, and the candidate's regression answers (for its manifest).
    *
    * @param metrics both models on both sets, paired
-   * @param candidateRegression the candidate on the regression set
+   * @param candidateAnswers the candidate on the regression set
    */
-  record Result(GatePolicy.Metrics metrics, Evaluation candidateRegression) {}
+  record Result(GatePolicy.Metrics metrics, Answers candidateAnswers) {
+    /** The candidate's regression evaluation. */
+    Evaluation candidateRegression() {
+      return candidateAnswers.evaluation();
+    }
+  }
 
   /**
    * Evaluates both models on the holdout and on the regression set (the champion's regression
-   * evaluation is kept for the next run of the same champion version).
+   * answers are kept for the next run of the same champion version).
    *
    * @param championVersion the champion's version in the store
+   * @param routes the candidate's router as a classifier over its experts, when the candidate is
+   *     the champion's base path plus input adapters and the champion has none: a regression image
+   *     it routes to expert 0 runs exactly the champion's forward pass, so it gets the champion's
+   *     answer and only the others are run (after an inversion, a few of 5,000). Empty: every image
+   *     is run.
    * @param preprocessing the normalisation both models take
    * @param baseline the baseline's regression accuracy, given the champion's (see {@link
    *     RegressionBaseline#accuracy})
@@ -81,6 +109,7 @@ final class GateEvaluation {
       int championVersion,
       LogitModel champion,
       LogitModel candidate,
+      Optional<LogitModel> routes,
       LabeledImages holdout,
       Preprocessing preprocessing,
       DoubleUnaryOperator baseline) {
@@ -88,13 +117,42 @@ final class GateEvaluation {
         PairedComparison.of(
             evaluator.evaluate(champion, holdout, preprocessing),
             evaluator.evaluate(candidate, holdout, preprocessing));
-    Evaluation champRegression = championRegression(championVersion, champion, preprocessing);
-    Evaluation candRegression = evaluator.evaluate(candidate, regression, preprocessing);
+    Answers champ = championAnswers(championVersion, champion, preprocessing);
+    Answers cand =
+        routes.isPresent()
+            ? routedAnswers(champ, candidate, routes.get(), preprocessing)
+            : answers(candidate, regression, preprocessing);
     var metrics =
         new GatePolicy.Metrics(
             onHoldout,
-            PairedComparison.of(champRegression, candRegression),
-            baseline.applyAsDouble(champRegression.accuracy()));
-    return new Result(metrics, candRegression);
+            PairedComparison.of(champ.evaluation(), cand.evaluation()),
+            baseline.applyAsDouble(champ.evaluation().accuracy()));
+    return new Result(metrics, cand);
+  }
+
+  /**
+   * The champion's answers where the candidate routes to the base path, the candidate's elsewhere.
+   */
+  private Answers routedAnswers(
+      Answers champ, LogitModel candidate, LogitModel routes, Preprocessing preprocessing) {
+    long start = System.nanoTime();
+    int[] route = evaluator.predictions(routes, regression, preprocessing);
+    int[] own = IntStream.range(0, route.length).filter(i -> route[i] != 0).toArray();
+    int[] predicted = champ.predicted().clone();
+    if (own.length > 0) {
+      int[] answered = evaluator.predictions(candidate, regression.select(own), preprocessing);
+      for (int j = 0; j < own.length; j++) {
+        predicted[own[j]] = answered[j];
+      }
+    }
+    LOG.info(
+        "gate: the candidate ran on {} of {} regression images; the rest take the path they share"
+            + " with the champion",
+        own.length,
+        route.length);
+    return new Answers(
+        predicted,
+        Evaluation.of(
+            regression, predicted, candidate.numClasses(), (System.nanoTime() - start) / 1e9));
   }
 }
