@@ -5,6 +5,7 @@ import io.vitstream.evaluation.Evaluation;
 import io.vitstream.evaluation.Evaluator;
 import io.vitstream.evaluation.LogitModel;
 import io.vitstream.image.Preprocessing;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.function.DoubleUnaryOperator;
 import java.util.stream.IntStream;
@@ -118,10 +119,16 @@ final class GateEvaluation {
             evaluator.evaluate(champion, holdout, preprocessing),
             evaluator.evaluate(candidate, holdout, preprocessing));
     Answers champ = championAnswers(championVersion, champion, preprocessing);
+    long start = System.nanoTime();
     Answers cand =
         routes.isPresent()
             ? routedAnswers(champ, candidate, routes.get(), preprocessing)
             : answers(candidate, regression, preprocessing);
+    LOG.info(
+        "gate: the candidate answered {} regression images in {} s{}",
+        regression.count(),
+        String.format(Locale.ROOT, "%.1f", (System.nanoTime() - start) / 1e9),
+        routes.isPresent() ? " (routed, see above)" : "");
     var metrics =
         new GatePolicy.Metrics(
             onHoldout,
@@ -147,7 +154,7 @@ final class GateEvaluation {
     }
     LOG.info(
         "gate: the candidate ran on {} of {} regression images; the rest take the path they share"
-            + " with the champion",
+            + " with the champion, and its answers",
         own.length,
         route.length);
     return new Answers(
