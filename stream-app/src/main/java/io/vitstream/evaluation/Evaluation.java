@@ -77,7 +77,15 @@ public record Evaluation(
       int label = data.label(i);
       if (label >= classes || predicted[i] < 0 || predicted[i] >= classes) {
         throw new IllegalArgumentException(
-            "image " + i + ": label " + label + ", answer " + predicted[i] + " of " + classes);
+            "image "
+                + i
+                + ": label "
+                + label
+                + " or answer "
+                + predicted[i]
+                + " outside the model's "
+                + classes
+                + " classes");
       }
       confusion[label][predicted[i]]++;
       right.set(i, label == predicted[i]);

@@ -12,7 +12,6 @@ import io.vitstream.store.LoadedModel;
 import io.vitstream.store.ModelStore;
 import io.vitstream.vit.Precision;
 import io.vitstream.vit.VitModel;
-import java.util.BitSet;
 import java.util.OptionalInt;
 
 /** Runs a model over labelled images, batch by batch, each batch in its own native scope. */
@@ -44,34 +43,14 @@ public final class Evaluator {
    * says which images were classified correctly, in the order of {@code data}.
    */
   public Evaluation evaluate(LogitModel model, LabeledImages data, Preprocessing preprocessing) {
-    int classes = model.numClasses();
-    int[][] confusion = new int[classes][classes];
-    BitSet correct = new BitSet(data.count());
-    int[] done = {0};
     long start = System.nanoTime();
-    forEachBatch(
-        model,
-        data,
-        preprocessing,
-        (labels, logits) -> {
-          long[] predicted = logits.argMax(1).toLongArray();
-          for (int i = 0; i < labels.length; i++) {
-            if (labels[i] >= classes) {
-              throw new IllegalArgumentException(
-                  "label " + labels[i] + " outside the model's classes");
-            }
-            confusion[labels[i]][(int) predicted[i]]++;
-            correct.set(done[0] + i, labels[i] == predicted[i]);
-          }
-          done[0] += labels.length;
-        });
-    return Evaluation.of(confusion, correct, (System.nanoTime() - start) / 1e9);
+    int[] predicted = predictions(model, data, preprocessing);
+    return Evaluation.of(data, predicted, model.numClasses(), (System.nanoTime() - start) / 1e9);
   }
 
   /**
-   * The class each image is given (the argmax of its logits), in the order of {@code data}; with
-   * {@link Evaluation#of(LabeledImages, int[], int, double)} the same as {@link #evaluate}, and
-   * answers that can be combined image by image.
+   * The class each image is given (the argmax of its logits), in the order of {@code data}: what
+   * {@link #evaluate} scores, as answers that can be combined image by image.
    */
   public int[] predictions(LogitModel model, LabeledImages data, Preprocessing preprocessing) {
     int[] out = new int[data.count()];
