@@ -10,12 +10,12 @@ import ai.djl.nn.convolutional.Conv2d;
  * A 2-D convolution that keeps PyTorch's CPU kernels off their NNPACK probe.
  *
  * <p>PyTorch asks NNPACK about every CPU convolution that oneDNN declines: a batch of one with a
- * small input, or a 1x1 kernel on one thread below a batch of 16. Where NNPACK cannot start (a VM
- * that hides the CPU's cache sizes, as this project's 2-core machines do) libtorch 2.7 logs "Could
- * not initialize NNPACK! Reason: Unsupported hardware." at every such call, two lines per image
- * when a hybrid or a routed version serves one image at a time. So on the CPU a 1x1 stride-1
- * convolution runs as the matrix product it is, and a batch of one runs as two copies of the image,
- * which oneDNN takes. Other shapes, and every GPU call, are {@link Conv2d#conv2d} unchanged.
+ * small input, or a 1x1 kernel on one thread below a batch of 16. Where NNPACK cannot start (as on
+ * this project's 2-core VMs, though their CPU has AVX2) libtorch 2.7 logs "Could not initialize
+ * NNPACK! Reason: Unsupported hardware." at every such call, two lines per image when a hybrid or a
+ * routed version serves one image at a time. So on the CPU a 1x1 stride-1 convolution runs as the
+ * matrix product it is, and a batch of one runs as two copies of the image, which oneDNN takes.
+ * Other shapes, and every GPU call, are {@link Conv2d#conv2d} unchanged.
  */
 final class Convolutions {
   private Convolutions() {}
