@@ -242,7 +242,7 @@ public final class AdapterTrainer {
         own[n++] = served[i];
       }
     }
-    return n >= 2 * MIN_DOMAIN ? java.util.Arrays.copyOf(own, n) : new double[0];
+    return n >= 2 * MIN_DOMAIN ? Arrays.copyOf(own, n) : new double[0];
   }
 
   /**

@@ -48,7 +48,7 @@ final class GateEvaluation {
    * The champion's regression evaluation, measured once per version: its answers do not change
    * between runs. Call it while idle to take it off the first run's critical path.
    */
-  synchronized Evaluation championRegression(
+  Evaluation championRegression(
       int championVersion, LogitModel champion, Preprocessing preprocessing) {
     return championAnswers(championVersion, champion, preprocessing).evaluation();
   }

@@ -28,14 +28,13 @@ final class PatchEmbedding extends AbstractBlock implements TokenEmbedding {
   PatchEmbedding(ViTConfig config) {
     super(VERSION);
     width = config.width();
-    int p = config.patchSize();
-    patch = p;
+    patch = config.patchSize();
     proj =
         addChildBlock(
             "proj",
             Conv2d.builder()
-                .setKernelShape(new Shape(p, p))
-                .optStride(new Shape(p, p))
+                .setKernelShape(new Shape(patch, patch))
+                .optStride(new Shape(patch, patch))
                 .setFilters(width)
                 .build());
   }
