@@ -68,9 +68,8 @@ public final class AdapterRecipe {
       return String.format(
           Locale.ROOT,
           "adapter %d from %s (fresh loss %.3f, identity %.3f), %s after %d epochs"
-              + " (validation loss %.3f, start %.3f), %.1f s; router on %d examples (best expert"
-              + " %s),"
-              + " held-out agreement %.3f, base bias %.2f",
+              + " (validation loss %.3f, start %.3f), %.1f s; router on %d examples, %d steps"
+              + " (best expert %s), held-out agreement %.3f, base bias %.2f",
           model.config().inputAdapters(),
           adapted.start(),
           adapted.startLoss(),
@@ -81,6 +80,7 @@ public final class AdapterRecipe {
           adapted.startValidationLoss(),
           adapted.seconds(),
           router.examples(),
+          router.steps(),
           best,
           router.agreement(),
           router.baseBias());

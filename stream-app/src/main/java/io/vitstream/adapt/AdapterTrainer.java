@@ -21,8 +21,9 @@ import java.util.Optional;
  * Learns one input adapter for the images of a new domain: a copy of the champion's base path
  * (encoder and head frozen) whose patch projection and position embeddings alone are trained on the
  * fresh labels. Training starts from the best of the sixteen {@link InputSymmetry} transforms of
- * the base embedding, scored by the loss on the fresh labels before any step (the identity is one
- * of them, so a shift that is no symmetry starts where plain fine-tuning would).
+ * the base embedding, scored by the loss on the fresh labels before any step (in two rounds, see
+ * {@link StartScreening}; the identity is one of them, so a shift that is no symmetry starts where
+ * plain fine-tuning would).
  */
 public final class AdapterTrainer {
   /** Fresh images scored per starting point. */
@@ -116,13 +117,11 @@ public final class AdapterTrainer {
       LabeledImages screen = fresh.concat(replay).limit(SCREEN_LIMIT);
       int k = config.numClasses();
       double[] served = losses(evaluator.probabilities(champion, screen, preprocessing), screen, k);
-      double[] losses = new double[starts.size()];
-      double[][] each = new double[starts.size()][];
-      for (int i = 0; i < starts.size(); i++) {
-        work.setWeights(starts.get(i).transform(base, preprocessing).arrays("", tmp));
-        each[i] = losses(evaluator.probabilities(work, screen, preprocessing), screen, k);
-        losses[i] = mixture(served, each[i]);
-      }
+      StartScreening.Scores scores =
+          new StartScreening(evaluator)
+              .score(work, base, starts, screen, served, preprocessing, tmp);
+      double[] losses = scores.losses();
+      double[][] each = scores.each();
       int chosen = simplest(losses);
       InputSymmetry best = starts.get(chosen);
       double bestLoss = losses[chosen];

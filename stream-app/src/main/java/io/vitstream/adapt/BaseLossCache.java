@@ -8,6 +8,7 @@ import io.vitstream.dataset.BatchAssembler;
 import io.vitstream.dataset.LabeledImages;
 import io.vitstream.image.Preprocessing;
 import io.vitstream.runtime.Djl;
+import io.vitstream.runtime.ParallelBatches;
 import io.vitstream.store.Sha256;
 import io.vitstream.vit.VitModel;
 import java.nio.charset.StandardCharsets;
@@ -17,6 +18,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 import java.util.stream.IntStream;
 
@@ -31,6 +33,7 @@ final class BaseLossCache {
   /** The base expert on one transformed copy of the originals, image by image. */
   record Block(float[] loss, boolean[] correct) {}
 
+  private final ParallelBatches passes = ParallelBatches.ofCores();
   private String basePath = "";
   private LabeledImages originals;
   private final Map<InputSymmetry, Block> blocks = new HashMap<>();
@@ -122,27 +125,39 @@ final class BaseLossCache {
     }
     BatchAssembler assembler = new BatchAssembler(originals, preprocessing, 0, false);
     int[] order = IntStream.range(0, n).toArray();
-    float[] pixels = new float[batchSize * originals.imageLength()];
     float[] loss = new float[n];
     boolean[] correct = new boolean[n];
-    for (int from = 0; from < n; from += batchSize) {
-      if (stop.getAsBoolean()) {
-        return;
-      }
-      int count = Math.min(batchSize, n - from);
-      assembler.images(order, from, count, null, pixels);
-      int[] labels = assembler.labels(order, from, count);
-      try (NDManager batch = model.newBatchManager()) {
-        NDArray x =
-            batch
-                .create(
-                    pixels,
-                    new Shape(batchSize, originals.channels(), originals.rows(), originals.cols()))
-                .get("0:" + count);
-        NDArray picked =
-            batch.create(labels).toType(DataType.INT64, false).oneHot(model.config().numClasses());
-        answers(model.forwardExpert(x, 0), labels, picked, from, loss, correct);
-      }
+    AtomicBoolean stopped = new AtomicBoolean();
+    passes.forEach(
+        (n + batchSize - 1) / batchSize,
+        b -> {
+          if (stopped.get() || stop.getAsBoolean()) {
+            stopped.set(true);
+            return;
+          }
+          int from = b * batchSize;
+          int count = Math.min(batchSize, n - from);
+          float[] pixels = new float[batchSize * originals.imageLength()];
+          assembler.images(order, from, count, null, pixels);
+          int[] labels = assembler.labels(order, from, count);
+          try (NDManager batch = model.newBatchManager()) {
+            NDArray x =
+                batch
+                    .create(
+                        pixels,
+                        new Shape(
+                            batchSize, originals.channels(), originals.rows(), originals.cols()))
+                    .get("0:" + count);
+            NDArray picked =
+                batch
+                    .create(labels)
+                    .toType(DataType.INT64, false)
+                    .oneHot(model.config().numClasses());
+            answers(model.forwardExpert(x, 0), labels, picked, from, loss, correct);
+          }
+        });
+    if (stopped.get()) {
+      return;
     }
     put(basePath, originals, InputSymmetry.IDENTITY, new Block(loss, correct));
   }

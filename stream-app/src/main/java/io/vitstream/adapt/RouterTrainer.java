@@ -1,16 +1,15 @@
 package io.vitstream.adapt;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.training.GradientCollector;
 import io.vitstream.dataset.BatchAssembler;
 import io.vitstream.dataset.LabeledImages;
 import io.vitstream.image.Preprocessing;
 import io.vitstream.runtime.Djl;
+import io.vitstream.runtime.ParallelBatches;
 import io.vitstream.training.Cancellation;
 import io.vitstream.vit.InputRouting;
 import io.vitstream.vit.RouterNet;
@@ -20,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.IntStream;
 
 /**
  * Fits the router of a model with input adapters. Each example's target is the expert with the
@@ -31,10 +31,6 @@ import java.util.Optional;
  * fifth sets how much the base expert is favoured (see {@link #baseBias}).
  */
 public final class RouterTrainer {
-  static final int STEPS = 400;
-  static final float LEARNING_RATE = 3e-3f;
-  static final float WEIGHT_DECAY = 1e-4f;
-
   /** The most one example weighs, in nats of loss difference. */
   static final float WEIGHT_CAP = 4;
 
@@ -50,6 +46,7 @@ public final class RouterTrainer {
   static final float MAX_BIAS = 8;
 
   private final Cancellation cancellation;
+  private final ParallelBatches passes = ParallelBatches.ofCores();
   final BaseLossCache baseLosses = new BaseLossCache(); // across fits; tests read it
 
   /**
@@ -68,9 +65,15 @@ public final class RouterTrainer {
    * @param baseBias how much the base expert's score was raised so that held-out original images
    *     stay on it (see {@link #MAX_ORIGINAL_MISROUTED})
    * @param lossPassSeconds wall time of the pass that measures every expert's loss per example
+   * @param steps the training steps run (see {@link RouterTraining#train})
    */
   public record Fitted(
-      int examples, int[] targetCounts, double agreement, float baseBias, double lossPassSeconds) {}
+      int examples,
+      int[] targetCounts,
+      double agreement,
+      float baseBias,
+      double lossPassSeconds,
+      int steps) {}
 
   /**
    * Fits {@code model}'s router in place on {@code examples}; its adapters must already be set.
@@ -150,8 +153,9 @@ public final class RouterTrainer {
       RouterBatches batches =
           new RouterBatches(m.images, z, target, weight, examples.imageLength(), f, seed, config);
       int[][] split = split(n);
-      train(params, batches, split[0], experts);
-      float[] scores = scores(params, batches, split[1], mgr, experts);
+      int steps =
+          RouterTraining.train(params, batches, split, weight, target, experts, cancellation);
+      float[] scores = RouterTraining.scores(params, batches, split[1], mgr, experts);
       float bias =
           baseBias(scores, split[1], target, m.correct, experts, originalsFrom, originalsTo);
       params.get(7).set(new ai.djl.ndarray.index.NDIndex(0), params.get(7).getFloat(0) + bias);
@@ -163,7 +167,7 @@ public final class RouterTrainer {
         weights.put(InputRouting.ROUTER_NAMES.get(i), params.get(i));
       }
       model.setWeights(weights);
-      return new Fitted(n, counts, agreement, bias, lossPass);
+      return new Fitted(n, counts, agreement, bias, lossPass, steps);
     }
   }
 
@@ -181,41 +185,6 @@ public final class RouterTrainer {
     return out;
   }
 
-  /** Adam on the weighted cross-entropy, on random mini-batches. */
-  private void train(NDList params, RouterBatches batches, int[] from, int experts) {
-    NDManager mgr = params.get(0).getManager();
-    List<NDArray> first = params.stream().map(p -> mgr.zeros(p.getShape())).toList();
-    List<NDArray> second = params.stream().map(p -> mgr.zeros(p.getShape())).toList();
-    params.forEach(p -> p.setRequiresGradient(true));
-    for (int step = 1; step <= STEPS; step++) {
-      cancellation.check();
-      try (NDManager scope = mgr.newSubManager()) {
-        NDList b = batches.take(batches.sample(from, BATCH), scope);
-        NDArray y = b.get(2).oneHot(experts);
-        NDArray w = b.get(3);
-        try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-          NDArray logp = RouterNet.scores(b.get(0), b.get(1), params).logSoftmax(1);
-          NDArray loss = logp.mul(y).sum(new int[] {1}).mul(w).sum().neg().div(w.sum());
-          gc.backward(loss);
-        }
-        double c1 = 1 - Math.pow(0.9, step);
-        double c2 = 1 - Math.pow(0.999, step);
-        for (int i = 0; i < params.size(); i++) {
-          NDArray p = params.get(i);
-          NDArray g = p.getGradient();
-          g.attach(scope);
-          first.get(i).muli(0.9f).addi(g.mul(0.1f));
-          second.get(i).muli(0.999f).addi(g.square().mul(0.001f));
-          NDArray update =
-              first.get(i).div((float) c1).div(second.get(i).div((float) c2).sqrt().add(1e-8f));
-          p.muli(1 - LEARNING_RATE * WEIGHT_DECAY).subi(update.mul(LEARNING_RATE));
-          g.muli(0); // PyTorch accumulates gradients over backward calls
-        }
-      }
-    }
-    params.forEach(p -> p.setRequiresGradient(false));
-  }
-
   /**
    * Every fifth example is held out: [0] the ones trained on, [1] the held-out ones (the router's
    * and the adapter's split).
@@ -231,22 +200,6 @@ public final class RouterTrainer {
       }
     }
     return new int[][] {train, val};
-  }
-
-  /** The router's scores of examples {@code idx}, row by row. */
-  private static float[] scores(
-      NDList params, RouterBatches batches, int[] idx, NDManager mgr, int experts) {
-    Djl.disableGradOnThisThread();
-    float[] out = new float[idx.length * experts];
-    for (int from = 0; from < idx.length; from += BATCH) {
-      int[] part = java.util.Arrays.copyOfRange(idx, from, Math.min(idx.length, from + BATCH));
-      try (NDManager scope = mgr.newSubManager()) {
-        NDList b = batches.take(part, scope);
-        float[] s = RouterNet.scores(b.get(0), b.get(1), params).toFloatArray();
-        System.arraycopy(s, 0, out, from * experts, s.length);
-      }
-    }
-    return out;
   }
 
   private static int chosen(float[] scores, int row, int experts, float bias) {
@@ -333,50 +286,52 @@ public final class RouterTrainer {
       int experts,
       Optional<MirroredExpert> mirror,
       List<BaseLossCache.Segment> originals) {
-    Djl.disableGradOnThisThread();
     int n = data.count();
     String basePath = originals.isEmpty() ? "" : BaseLossCache.basePathDigest(model);
     boolean[] knownBase = baseLosses.known(basePath, originals, n);
     int mirrored = mirror.map(MirroredExpert::expert).orElse(-1);
     boolean[] readAcross = mirror.map(mr -> mr.rows(n)).orElseGet(() -> new boolean[n]);
     BatchAssembler assembler = new BatchAssembler(data, preprocessing, 0, false);
-    int[] order = new int[n];
-    for (int i = 0; i < n; i++) {
-      order[i] = i;
-    }
-    float[] pixels = new float[BATCH * data.imageLength()];
+    int[] order = IntStream.range(0, n).toArray();
+    int length = data.imageLength();
+    int f = RouterNet.statisticsCount(model.config());
     float[][] loss = new float[experts][n];
     boolean[][] correct = new boolean[experts][n];
-    float[] features = null;
-    float[] images = new float[n * data.imageLength()];
-    for (int from = 0; from < n; from += BATCH) {
-      cancellation.check();
-      int count = Math.min(BATCH, n - from);
-      assembler.images(order, from, count, null, pixels);
-      System.arraycopy(pixels, 0, images, from * data.imageLength(), count * data.imageLength());
-      int[] labels = assembler.labels(order, from, count);
-      try (NDManager batch = model.newBatchManager()) {
-        NDArray x =
-            batch
-                .create(pixels, new Shape(BATCH, data.channels(), data.rows(), data.cols()))
-                .get("0:" + count);
-        float[] f = model.router(x).orElseThrow().get(0).toFloatArray();
-        if (features == null) {
-          features = new float[n * (f.length / count)];
-        }
-        System.arraycopy(f, 0, features, from * (f.length / count), f.length);
-        NDArray picked =
-            batch.create(labels).toType(DataType.INT64, false).oneHot(model.config().numClasses());
-        for (int e = 0; e < experts; e++) {
-          if ((e == mirrored && all(readAcross, from, count))
-              || (e == 0 && all(knownBase, from, count))) {
-            continue; // filled from the base expert, or from earlier fits, below
+    float[] features = new float[n * f];
+    float[] images = new float[n * length];
+    // each batch writes only its own rows
+    passes.forEach(
+        (n + BATCH - 1) / BATCH,
+        b -> {
+          cancellation.check();
+          int from = b * BATCH;
+          int count = Math.min(BATCH, n - from);
+          float[] pixels = new float[BATCH * length];
+          assembler.images(order, from, count, null, pixels);
+          System.arraycopy(pixels, 0, images, from * length, count * length);
+          int[] labels = assembler.labels(order, from, count);
+          try (NDManager batch = model.newBatchManager()) {
+            NDArray x =
+                batch
+                    .create(pixels, new Shape(BATCH, data.channels(), data.rows(), data.cols()))
+                    .get("0:" + count);
+            float[] stats = model.router(x).orElseThrow().get(0).toFloatArray();
+            System.arraycopy(stats, 0, features, from * f, count * f);
+            NDArray picked =
+                batch
+                    .create(labels)
+                    .toType(DataType.INT64, false)
+                    .oneHot(model.config().numClasses());
+            for (int e = 0; e < experts; e++) {
+              if ((e == mirrored && all(readAcross, from, count))
+                  || (e == 0 && all(knownBase, from, count))) {
+                continue; // filled from the base expert, or from earlier fits, below
+              }
+              BaseLossCache.answers(
+                  model.forwardExpert(x, e), labels, picked, from, loss[e], correct[e]);
+            }
           }
-          BaseLossCache.answers(
-              model.forwardExpert(x, e), labels, picked, from, loss[e], correct[e]);
-        }
-      }
-    }
+        });
     baseLosses.fillAndKeep(basePath, originals, loss[0], correct[0]);
     mirror.ifPresent(mr -> mr.fill(loss, correct));
     return new Measured(features, images, loss, correct);

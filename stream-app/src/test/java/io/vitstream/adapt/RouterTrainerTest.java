@@ -1,6 +1,7 @@
 package io.vitstream.adapt;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
@@ -12,6 +13,7 @@ import io.vitstream.training.Cancellation;
 import io.vitstream.vit.Precision;
 import io.vitstream.vit.VitModel;
 import java.util.Optional;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -40,10 +42,32 @@ class RouterTrainerTest {
       // Then both fits saw the same best experts, and chose the same bias
       assertThat(fast.targetCounts()).containsExactly(slow.targetCounts());
       assertThat(fast.baseBias()).isEqualTo(slow.baseBias());
+      assertThat(fast.steps())
+          .isEqualTo(slow.steps())
+          .isBetween(RouterTraining.MIN_STEPS, RouterTraining.STEPS);
       assertThat(fast.agreement())
           .isCloseTo(slow.agreement(), org.assertj.core.data.Offset.offset(1e-6));
       assertThat(s.isInvolution()).isEqualTo(turn.equals("IDENTITY"));
     }
+  }
+
+  @Test
+  void shouldWeighTheHeldOutCrossEntropyByEachExamplesWeight() {
+    // two held-out rows of three experts: scores (0, ln 2, 0) with target 1, (0, 0, 0) with target
+    // 0
+    float ln2 = (float) Math.log(2);
+    float[] scores = {0, ln2, 0, 0, 0, 0};
+    int[] idx = {4, 7};
+    int[] target = new int[8];
+    target[4] = 1;
+    float[] weight = new float[8];
+    weight[4] = 3;
+    weight[7] = 1;
+
+    double loss = RouterTraining.heldOutLoss(scores, idx, target, weight, 3);
+
+    // -ln(2/4) = ln 2 for the first, -ln(1/3) = ln 3 for the second, weighted 3 : 1
+    assertThat(loss).isCloseTo((3 * Math.log(2) + Math.log(3)) / 4, within(1e-6));
   }
 
   private static VitModel adapted(VitModel base, InputSymmetry s) {

@@ -51,6 +51,27 @@ class AppConfigTest {
   }
 
   @Test
+  void shouldCommitTheFeedbackLoopLessOftenThanInferenceUnlessTold() {
+    AppConfig c = AppConfig.load(Optional.empty(), Map.of());
+    AppConfig told = AppConfig.load(Optional.empty(), Map.of("commit.interval.ms", "50"));
+    AppConfig atLeastOnce =
+        AppConfig.load(Optional.empty(), Map.of("processing.guarantee", "at_least_once"));
+
+    assertThat(InferenceService.streamsProperties(c).get(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG))
+        .isEqualTo(InferenceService.COMMIT_INTERVAL_MS);
+    assertThat(feedbackCommitInterval(c)).isEqualTo(FeedbackService.COMMIT_INTERVAL_MS);
+    assertThat(FeedbackService.COMMIT_INTERVAL_MS)
+        .isGreaterThan(InferenceService.COMMIT_INTERVAL_MS);
+    assertThat(feedbackCommitInterval(told)).isEqualTo("50");
+    assertThat(feedbackCommitInterval(atLeastOnce)).as("Streams' own default").isNull();
+  }
+
+  private static Object feedbackCommitInterval(AppConfig c) {
+    return FeedbackService.streamsProperties(c, FeedbackChild.settings(c))
+        .get(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG);
+  }
+
+  @Test
   void shouldSizeIntraOpThreadsFromTheStreamThreadsAndRefuseBadValues() {
     int cores = Runtime.getRuntime().availableProcessors();
     AppConfig c = AppConfig.load(Optional.empty(), Map.of("num.stream.threads", "2"));
