@@ -7,7 +7,6 @@ import ai.djl.ndarray.types.Shape;
 import io.vitstream.dataset.BatchAssembler;
 import io.vitstream.dataset.LabeledImages;
 import io.vitstream.image.Preprocessing;
-import io.vitstream.runtime.Djl;
 import io.vitstream.runtime.ParallelBatches;
 import io.vitstream.store.Sha256;
 import io.vitstream.vit.VitModel;
@@ -117,7 +116,6 @@ final class BaseLossCache {
       Preprocessing preprocessing,
       int batchSize,
       BooleanSupplier stop) {
-    Djl.disableGradOnThisThread();
     String basePath = basePathDigest(model);
     int n = originals.count();
     if (n == 0 || get(basePath, originals, InputSymmetry.IDENTITY).isPresent()) {

@@ -65,7 +65,7 @@ public final class FeedbackService implements AutoCloseable {
     p.putAll(c.clientProperties()); // the user's own group.instance.id, if any
     StaticMembership.apply(p);
     p.put(StreamsConfig.POLL_MS_CONFIG, 100);
-    if (p.get(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG) != null
+    if (c.processingGuarantee().equals(StreamsConfig.EXACTLY_ONCE_V2)
         && !c.clientProperties().containsKey(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG)) {
       p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, COMMIT_INTERVAL_MS);
     }

@@ -2,11 +2,14 @@ package io.vitstream.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
+import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import org.junit.jupiter.api.BeforeAll;
@@ -33,7 +36,7 @@ class ParallelBatchesTest {
               threads.add(Thread.currentThread().getName());
               if (b < 2) {
                 bothStarted.countDown();
-                await(bothStarted);
+                awaitLatch(bothStarted);
               }
               runs.incrementAndGet(b);
             });
@@ -47,7 +50,9 @@ class ParallelBatchesTest {
 
   @Test
   void shouldRethrowTheFirstFailureAndStartNoFurtherBatch() {
+    // batches after the failing one wait until it has failed, so none can finish the run first
     AtomicInteger started = new AtomicInteger();
+    AtomicBoolean failed = new AtomicBoolean();
 
     assertThatThrownBy(
             () ->
@@ -57,9 +62,12 @@ class ParallelBatchesTest {
                         b -> {
                           started.incrementAndGet();
                           if (b == 3) {
+                            failed.set(true);
                             throw new IllegalArgumentException("bad batch 3");
                           }
-                          sleep(); // 1,000 batches would take at least half a second
+                          if (b > 3) {
+                            await().atMost(Duration.ofSeconds(10)).untilTrue(failed);
+                          }
                         }))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("bad batch 3");
@@ -76,16 +84,7 @@ class ParallelBatchesTest {
     assertThatThrownBy(() -> new ParallelBatches(0)).isInstanceOf(IllegalArgumentException.class);
   }
 
-  private static void sleep() {
-    try {
-      Thread.sleep(1);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
-  }
-
-  private static void await(CountDownLatch latch) {
+  private static void awaitLatch(CountDownLatch latch) {
     try {
       assertThat(latch.await(10, TimeUnit.SECONDS)).as("the other batch started").isTrue();
     } catch (InterruptedException e) {
