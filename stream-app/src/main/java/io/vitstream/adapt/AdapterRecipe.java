@@ -107,9 +107,8 @@ public final class AdapterRecipe {
    *
    * @param champion the serving version's model
    * @param fresh the newest labelled images, to train the adapter
-   * @param replay older labelled images, screened with them
-   * @param routed labelled images of every domain the version should serve (fresh and replayed
-   *     ones), to fit the router
+   * @param replay older labelled images, screened with them; the router fits on both, the images of
+   *     every domain the version should serve
    * @param originals labelled images of the champion's original domain; the router sees them as
    *     they are and as the adapter's start symmetry transforms them (when it is not the identity)
    */
@@ -117,10 +116,10 @@ public final class AdapterRecipe {
       VitModel champion,
       LabeledImages fresh,
       LabeledImages replay,
-      LabeledImages routed,
       LabeledImages originals,
       Preprocessing preprocessing) {
     long start = System.nanoTime();
+    LabeledImages routed = fresh.concat(replay);
     AdapterTrainer.Adapted adapted = adapters.train(champion, fresh, replay, preprocessing);
     int existing = champion.config().inputAdapters();
     int dropped = existing >= maxAdapters ? existing - maxAdapters + 1 : 0;
@@ -166,7 +165,7 @@ public final class AdapterRecipe {
               mirror,
               routed.count(),
               routed.count() + originals.count(),
-              known);
+              new LossPass.Prior(known, screened(adapted, count)));
       double seconds = (System.nanoTime() - start) / 1e9;
       LOG.info(
           String.format(
@@ -213,6 +212,21 @@ public final class AdapterRecipe {
             return candidate.router(images).orElseThrow().get(1);
           }
         });
+  }
+
+  /**
+   * The losses the adapter's screening measured on the first routed rows (they are its screened
+   * images): the base expert's, and the new adapter's when it is its start, untrained.
+   */
+  private static List<LossPass.Known> screened(AdapterTrainer.Adapted adapted, int adapter) {
+    List<LossPass.Known> known = new ArrayList<>();
+    if (adapted.screened().identity() != null) {
+      known.add(new LossPass.Known(0, 0, adapted.screened().identity()));
+    }
+    if (!adapted.trained()) {
+      known.add(new LossPass.Known(adapter, 0, adapted.screened().start()));
+    }
+    return known;
   }
 
   private static String prefix(int adapter) {

@@ -47,7 +47,8 @@ public final class AdapterTrainer {
 
   /**
    * @param recipe the adapter's training: epochs, batch, learning rate, time limit
-   * @param listener sees every step (e.g. a divergence guard)
+   * @param listener sees every step (e.g. a divergence guard), and every screening pass (e.g. a
+   *     pre-emption)
    * @param starts the starting points to screen; the identity alone is plain surgical fine-tuning
    */
   public AdapterTrainer(
@@ -74,6 +75,8 @@ public final class AdapterTrainer {
    * @param seconds wall time, screening included
    * @param epochs the training epochs run (none when the start already fits, see {@link
    *     #fitsAlready})
+   * @param screened per-image losses the screening measured on the first rows of the fresh and
+   *     replayed images
    */
   public record Adapted(
       PatchEmbeddingWeights embedding,
@@ -84,7 +87,17 @@ public final class AdapterTrainer {
       double startValidationLoss,
       boolean trained,
       double seconds,
-      int epochs) {}
+      int epochs,
+      Screened screened) {}
+
+  /**
+   * What the screening measured on its images (the first rows of the fresh and replayed ones), so
+   * that the router's loss pass need not measure it again.
+   *
+   * @param identity the base expert's per-image losses; {@code null} when the identity was no start
+   * @param start the start's per-image losses: the adapter's too when it was kept untrained
+   */
+  public record Screened(double[] identity, double[] start) {}
 
   /**
    * Trains an adapter.
@@ -118,8 +131,16 @@ public final class AdapterTrainer {
       int k = config.numClasses();
       double[] served = losses(evaluator.probabilities(champion, screen, preprocessing), screen, k);
       StartScreening.Scores scores =
-          new StartScreening(evaluator)
-              .score(work, base, starts, screen, served, preprocessing, tmp);
+          new StartScreening(evaluator, StartScreening.FIRST_ROUND, listener::onPass)
+              .score(
+                  work,
+                  base,
+                  starts,
+                  screen,
+                  served,
+                  champion.config().inputAdapters() == 0,
+                  preprocessing,
+                  tmp);
       double[] losses = scores.losses();
       double[][] each = scores.each();
       int chosen = simplest(losses);
@@ -127,6 +148,7 @@ public final class AdapterTrainer {
       double bestLoss = losses[chosen];
       int identity = starts.indexOf(InputSymmetry.IDENTITY);
       double identityLoss = identity >= 0 ? losses[identity] : Double.NaN;
+      Screened screened = new Screened(identity >= 0 ? each[identity] : null, each[chosen]);
       PatchEmbeddingWeights startWeights = best.transform(base, preprocessing);
       work.setWeights(startWeights.arrays("", tmp));
       work.parameters()
@@ -149,7 +171,8 @@ public final class AdapterTrainer {
             startValidation,
             false,
             (System.nanoTime() - start) / 1e9,
-            0);
+            0,
+            screened);
       }
       // a small domain trains in smaller batches rather than not at all
       TrainingConfig fitted =
@@ -172,7 +195,8 @@ public final class AdapterTrainer {
           startValidation,
           keepTrained,
           (System.nanoTime() - start) / 1e9,
-          result.epochs());
+          result.epochs(),
+          screened);
     }
   }
 

@@ -92,15 +92,18 @@ final class BaseLossCache {
     }
   }
 
-  /** Writes an expert's loss and hit per image of a batch, from its logits, at row {@code from}. */
+  /**
+   * Writes an expert's loss and hit per image of a batch, from its logits, at {@code rows} (one per
+   * image).
+   */
   static void answers(
-      NDArray logits, int[] labels, NDArray picked, int from, float[] loss, boolean[] correct) {
+      NDArray logits, int[] labels, NDArray picked, int[] rows, float[] loss, boolean[] correct) {
     long[] predicted = logits.argMax(1).toLongArray();
-    for (int i = 0; i < labels.length; i++) {
-      correct[from + i] = predicted[i] == labels[i];
-    }
     float[] l = logits.logSoftmax(1).mul(picked).sum(new int[] {1}).neg().toFloatArray();
-    System.arraycopy(l, 0, loss, from, labels.length);
+    for (int i = 0; i < labels.length; i++) {
+      correct[rows[i]] = predicted[i] == labels[i];
+      loss[rows[i]] = l[i];
+    }
   }
 
   /**
@@ -151,7 +154,8 @@ final class BaseLossCache {
                     .create(labels)
                     .toType(DataType.INT64, false)
                     .oneHot(model.config().numClasses());
-            answers(model.forwardExpert(x, 0), labels, picked, from, loss, correct);
+            int[] rows = IntStream.range(from, from + count).toArray();
+            answers(model.forwardExpert(x, 0), labels, picked, rows, loss, correct);
           }
         });
     if (stopped.get()) {

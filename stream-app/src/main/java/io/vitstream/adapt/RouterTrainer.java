@@ -5,21 +5,17 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import io.vitstream.dataset.BatchAssembler;
 import io.vitstream.dataset.LabeledImages;
 import io.vitstream.image.Preprocessing;
 import io.vitstream.runtime.Djl;
-import io.vitstream.runtime.ParallelBatches;
 import io.vitstream.training.Cancellation;
 import io.vitstream.vit.InputRouting;
 import io.vitstream.vit.RouterNet;
 import io.vitstream.vit.ViTConfig;
 import io.vitstream.vit.VitModel;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.IntStream;
 
 /**
  * Fits the router of a model with input adapters. Each example's target is the expert with the
@@ -46,14 +42,15 @@ public final class RouterTrainer {
   static final float MAX_BIAS = 8;
 
   private final Cancellation cancellation;
-  private final ParallelBatches passes = ParallelBatches.ofCores();
   final BaseLossCache baseLosses = new BaseLossCache(); // across fits; tests read it
+  private final LossPass lossPass;
 
   /**
    * @param cancellation checked at every step, so that a run can be pre-empted
    */
   public RouterTrainer(Cancellation cancellation) {
     this.cancellation = cancellation;
+    this.lossPass = new LossPass(baseLosses, cancellation);
   }
 
   /**
@@ -92,12 +89,21 @@ public final class RouterTrainer {
       Optional<MirroredExpert> mirror,
       int originalsFrom,
       int originalsTo) {
-    return fit(model, examples, preprocessing, seed, mirror, originalsFrom, originalsTo, List.of());
+    return fit(
+        model,
+        examples,
+        preprocessing,
+        seed,
+        mirror,
+        originalsFrom,
+        originalsTo,
+        LossPass.Prior.NONE);
   }
 
   /**
-   * Fits as above; the base expert's answers on {@code originals} (rows the examples share with
-   * earlier fits, see {@link BaseLossCache}) are measured once per base path and then reused.
+   * Fits as above, without measuring again what {@code prior} says is known: the base expert's
+   * answers on the originals (rows the examples share with earlier fits, see {@link BaseLossCache})
+   * are measured once per base path and then reused.
    */
   Fitted fit(
       VitModel model,
@@ -107,7 +113,7 @@ public final class RouterTrainer {
       Optional<MirroredExpert> mirror,
       int originalsFrom,
       int originalsTo,
-      List<BaseLossCache.Segment> originals) {
+      LossPass.Prior prior) {
     if (originalsTo <= originalsFrom) { // no original images: every example bounds the bias
       originalsFrom = 0;
       originalsTo = examples.count();
@@ -118,29 +124,29 @@ public final class RouterTrainer {
     }
     int n = examples.count();
     long t0 = System.nanoTime();
-    Measured m = measure(model, examples, preprocessing, experts, mirror, originals);
+    LossPass.Measured m = lossPass.measure(model, examples, preprocessing, experts, mirror, prior);
     double lossPass = (System.nanoTime() - t0) / 1e9;
-    int f = m.features.length / n;
+    int f = m.features().length / n;
     int[] target = new int[n];
     float[] weight = new float[n];
     int[] counts = new int[experts];
     for (int i = 0; i < n; i++) {
       int best = 0;
       for (int e = 1; e < experts; e++) {
-        best = m.loss[e][i] < m.loss[best][i] ? e : best;
+        best = m.loss()[e][i] < m.loss()[best][i] ? e : best;
       }
       float next = Float.POSITIVE_INFINITY;
       for (int e = 0; e < experts; e++) {
-        next = e == best ? next : Math.min(next, m.loss[e][i]);
+        next = e == best ? next : Math.min(next, m.loss()[e][i]);
       }
       target[i] = best;
-      weight[i] = Math.min(WEIGHT_CAP, next - m.loss[best][i]) + WEIGHT_FLOOR;
+      weight[i] = Math.min(WEIGHT_CAP, next - m.loss()[best][i]) + WEIGHT_FLOOR;
       counts[best]++;
     }
     float[] mean = new float[f];
     float[] std = new float[f];
-    standardisation(m.features, n, f, mean, std);
-    float[] z = m.features.clone();
+    standardisation(m.features(), n, f, mean, std);
+    float[] z = m.features().clone();
     for (int i = 0; i < n; i++) {
       for (int j = 0; j < f; j++) {
         z[i * f + j] = (z[i * f + j] - mean[j]) / std[j];
@@ -151,13 +157,13 @@ public final class RouterTrainer {
     try (NDManager mgr = model.newBatchManager()) {
       NDList params = initialWeights(mgr, config, experts);
       RouterBatches batches =
-          new RouterBatches(m.images, z, target, weight, examples.imageLength(), f, seed, config);
+          new RouterBatches(m.images(), z, target, weight, examples.imageLength(), f, seed, config);
       int[][] split = split(n);
       int steps =
           RouterTraining.train(params, batches, split, weight, target, experts, cancellation);
       float[] scores = RouterTraining.scores(params, batches, split[1], mgr, experts);
       float bias =
-          baseBias(scores, split[1], target, m.correct, experts, originalsFrom, originalsTo);
+          baseBias(scores, split[1], target, m.correct(), experts, originalsFrom, originalsTo);
       params.get(7).set(new ai.djl.ndarray.index.NDIndex(0), params.get(7).getFloat(0) + bias);
       double agreement = agreement(scores, split[1], target, weight, experts, bias);
       Map<String, NDArray> weights = new LinkedHashMap<>();
@@ -274,75 +280,5 @@ public final class RouterTrainer {
       mean[j] = (float) mu;
       std[j] = (float) Math.max(1e-3, Math.sqrt(Math.max(0, ss / n - mu * mu)));
     }
-  }
-
-  /** Features (n * F) and each expert's loss per example. */
-  private record Measured(float[] features, float[] images, float[][] loss, boolean[][] correct) {}
-
-  private Measured measure(
-      VitModel model,
-      LabeledImages data,
-      Preprocessing preprocessing,
-      int experts,
-      Optional<MirroredExpert> mirror,
-      List<BaseLossCache.Segment> originals) {
-    int n = data.count();
-    String basePath = originals.isEmpty() ? "" : BaseLossCache.basePathDigest(model);
-    boolean[] knownBase = baseLosses.known(basePath, originals, n);
-    int mirrored = mirror.map(MirroredExpert::expert).orElse(-1);
-    boolean[] readAcross = mirror.map(mr -> mr.rows(n)).orElseGet(() -> new boolean[n]);
-    BatchAssembler assembler = new BatchAssembler(data, preprocessing, 0, false);
-    int[] order = IntStream.range(0, n).toArray();
-    int length = data.imageLength();
-    int f = RouterNet.statisticsCount(model.config());
-    float[][] loss = new float[experts][n];
-    boolean[][] correct = new boolean[experts][n];
-    float[] features = new float[n * f];
-    float[] images = new float[n * length];
-    // each batch writes only its own rows
-    passes.forEach(
-        (n + BATCH - 1) / BATCH,
-        b -> {
-          cancellation.check();
-          int from = b * BATCH;
-          int count = Math.min(BATCH, n - from);
-          float[] pixels = new float[BATCH * length];
-          assembler.images(order, from, count, null, pixels);
-          System.arraycopy(pixels, 0, images, from * length, count * length);
-          int[] labels = assembler.labels(order, from, count);
-          try (NDManager batch = model.newBatchManager()) {
-            NDArray x =
-                batch
-                    .create(pixels, new Shape(BATCH, data.channels(), data.rows(), data.cols()))
-                    .get("0:" + count);
-            float[] stats = model.router(x).orElseThrow().get(0).toFloatArray();
-            System.arraycopy(stats, 0, features, from * f, count * f);
-            NDArray picked =
-                batch
-                    .create(labels)
-                    .toType(DataType.INT64, false)
-                    .oneHot(model.config().numClasses());
-            for (int e = 0; e < experts; e++) {
-              if ((e == mirrored && all(readAcross, from, count))
-                  || (e == 0 && all(knownBase, from, count))) {
-                continue; // filled from the base expert, or from earlier fits, below
-              }
-              BaseLossCache.answers(
-                  model.forwardExpert(x, e), labels, picked, from, loss[e], correct[e]);
-            }
-          }
-        });
-    baseLosses.fillAndKeep(basePath, originals, loss[0], correct[0]);
-    mirror.ifPresent(mr -> mr.fill(loss, correct));
-    return new Measured(features, images, loss, correct);
-  }
-
-  private static boolean all(boolean[] rows, int from, int count) {
-    for (int row = from; row < from + count; row++) {
-      if (!rows[row]) {
-        return false;
-      }
-    }
-    return true;
   }
 }

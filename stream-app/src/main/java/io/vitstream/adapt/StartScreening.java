@@ -16,8 +16,9 @@ import java.util.stream.IntStream;
  * can make a difference (a start scores the lower of its loss and the served version's per image,
  * see {@link AdapterTrainer#mixture}), then the identity and the {@link #FINALISTS} best of the
  * others on the remaining images. The served version and sixteen starts made seventeen passes over
- * the (up to 384) screened images; now they make about seven. Screening was a third of the first
- * run after a drift, on its critical path.
+ * the (up to 384) screened images; now they make about seven, and six when the served version has
+ * no adapters (its pass is then the identity's). Screening was a third of the first run after a
+ * drift, on its critical path.
  */
 final class StartScreening {
   /** Images every start is scored on. */
@@ -28,18 +29,21 @@ final class StartScreening {
 
   private final Evaluator evaluator;
   private final int firstRound;
+  private final Runnable beforePass;
 
   StartScreening(Evaluator evaluator) {
-    this(evaluator, FIRST_ROUND);
+    this(evaluator, FIRST_ROUND, () -> {});
   }
 
   /**
    * @param firstRound images every start is scored on; at least the screened count scores every
    *     start on every image
+   * @param beforePass runs before each start's pass; may throw to stop (a pre-emption)
    */
-  StartScreening(Evaluator evaluator, int firstRound) {
+  StartScreening(Evaluator evaluator, int firstRound, Runnable beforePass) {
     this.evaluator = evaluator;
     this.firstRound = firstRound;
+    this.beforePass = beforePass;
   }
 
   /**
@@ -56,6 +60,9 @@ final class StartScreening {
    * Scores {@code starts}, setting each one's embedding into {@code work} in turn.
    *
    * @param served the served version's per-image losses on {@code screen}
+   * @param servedIsIdentity whether the served version has no adapters: its forward pass is then
+   *     the identity start's, and the identity takes {@code served} as its losses instead of
+   *     running again
    */
   Scores score(
       VitModel work,
@@ -63,6 +70,7 @@ final class StartScreening {
       List<InputSymmetry> starts,
       LabeledImages screen,
       double[] served,
+      boolean servedIsIdentity,
       Preprocessing preprocessing,
       NDManager tmp) {
     int n = screen.count();
@@ -77,9 +85,13 @@ final class StartScreening {
     int[] rest = halving ? Arrays.copyOfRange(worstFirst, firstRound, n) : new int[0];
     double[][] each = new double[starts.size()][];
     double[] firstRound = new double[starts.size()];
+    int known = servedIsIdentity ? starts.indexOf(InputSymmetry.IDENTITY) : -1;
     for (int s = 0; s < starts.size(); s++) {
-      each[s] = new double[n];
-      scatter(losses(work, base, starts.get(s), screen, first, preprocessing, tmp), first, each[s]);
+      each[s] = s == known ? served.clone() : new double[n];
+      if (s != known) {
+        scatter(
+            losses(work, base, starts.get(s), screen, first, preprocessing, tmp), first, each[s]);
+      }
       firstRound[s] = AdapterTrainer.mixture(pick(served, first), pick(each[s], first));
     }
     boolean[] finalist = finalists(starts, firstRound, halving);
@@ -90,7 +102,7 @@ final class StartScreening {
         total[s] = Double.POSITIVE_INFINITY;
         continue;
       }
-      if (rest.length > 0) {
+      if (rest.length > 0 && s != known) {
         scatter(losses(work, base, starts.get(s), screen, rest, preprocessing, tmp), rest, each[s]);
       }
       total[s] = AdapterTrainer.mixture(served, each[s]);
@@ -131,6 +143,7 @@ final class StartScreening {
       int[] rows,
       Preprocessing preprocessing,
       NDManager tmp) {
+    beforePass.run();
     work.setWeights(start.transform(base, preprocessing).arrays("", tmp));
     LabeledImages part = screen.select(rows);
     return AdapterTrainer.losses(

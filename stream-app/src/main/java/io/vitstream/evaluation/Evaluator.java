@@ -8,24 +8,42 @@ import io.vitstream.dataset.BatchAssembler;
 import io.vitstream.dataset.LabeledImages;
 import io.vitstream.image.Preprocessing;
 import io.vitstream.runtime.Djl;
+import io.vitstream.runtime.ParallelBatches;
 import io.vitstream.store.LoadedModel;
 import io.vitstream.store.ModelStore;
 import io.vitstream.vit.Precision;
 import io.vitstream.vit.VitModel;
 import java.util.OptionalInt;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 
-/** Runs a model over labelled images, batch by batch, each batch in its own native scope. */
+/**
+ * Runs a model over labelled images, batch by batch, each batch in its own native scope, on as many
+ * threads as cores (at most two, see {@link ParallelBatches}): the engine keeps one intra-op thread
+ * for the stream, so a pass on one thread left the other core idle. A fine-tuning run's screening,
+ * its warm-up on the regression set and the gate are such passes.
+ */
 public final class Evaluator {
   private final int batchSize;
+  private final ParallelBatches passes;
 
   /**
    * @param batchSize images per forward pass
    */
   public Evaluator(int batchSize) {
+    this(batchSize, ParallelBatches.ofCores());
+  }
+
+  /**
+   * @param batchSize images per forward pass
+   * @param passes the threads that run the batches
+   */
+  public Evaluator(int batchSize, ParallelBatches passes) {
     if (batchSize <= 0) {
       throw new IllegalArgumentException("batch size must be positive, got " + batchSize);
     }
     this.batchSize = batchSize;
+    this.passes = passes;
   }
 
   /**
@@ -54,17 +72,15 @@ public final class Evaluator {
    */
   public int[] predictions(LogitModel model, LabeledImages data, Preprocessing preprocessing) {
     int[] out = new int[data.count()];
-    int[] done = {0};
     forEachBatch(
         model,
         data,
         preprocessing,
-        (labels, logits) -> {
+        (from, logits) -> {
           long[] predicted = logits.argMax(1).toLongArray();
-          for (int i = 0; i < labels.length; i++) {
-            out[done[0] + i] = (int) predicted[i];
+          for (int i = 0; i < predicted.length; i++) {
+            out[from + i] = (int) predicted[i];
           }
-          done[0] += labels.length;
         });
     return out;
   }
@@ -87,22 +103,23 @@ public final class Evaluator {
   public float[] probabilities(VitModel model, LabeledImages data, Preprocessing preprocessing) {
     int classes = model.config().numClasses();
     float[] out = new float[data.count() * classes];
-    int[] done = {0};
     forEachBatch(
         LogitModel.of(model),
         data,
         preprocessing,
-        (labels, logits) -> {
+        (from, logits) -> {
           float[] p = logits.softmax(1).toFloatArray();
-          System.arraycopy(p, 0, out, done[0] * classes, p.length);
-          done[0] += labels.length;
+          System.arraycopy(p, 0, out, from * classes, p.length);
         });
     return out;
   }
 
   private interface BatchConsumer {
-    /** One batch: its labels and the model's (n, classes) logits. */
-    void accept(int[] labels, NDArray logits);
+    /**
+     * One batch: the index of its first image and the model's (n, classes) logits. Batches run
+     * concurrently, so each must write only its own rows.
+     */
+    void accept(int from, NDArray logits);
   }
 
   private void forEachBatch(
@@ -113,19 +130,26 @@ public final class Evaluator {
     for (int i = 0; i < order.length; i++) {
       order[i] = i;
     }
-    float[] pixels = new float[batchSize * data.imageLength()];
-    for (int from = 0; from < data.count(); from += batchSize) {
-      int n = Math.min(batchSize, data.count() - from);
-      assembler.images(order, from, n, null, pixels);
-      int[] labels = assembler.labels(order, from, n);
-      try (NDManager batch = model.newBatchManager()) {
-        NDArray x =
-            batch.create(pixels, new Shape(batchSize, data.channels(), data.rows(), data.cols()));
-        if (n < batchSize) {
-          x = x.get("0:" + n);
-        }
-        consumer.accept(labels, model.logits(x));
-      }
-    }
+    // a pixel buffer per thread, not per batch (a batch of 224 px images is 150 MB)
+    Queue<float[]> buffers = new ConcurrentLinkedQueue<>();
+    passes.forEach(
+        (data.count() + batchSize - 1) / batchSize,
+        b -> {
+          int from = b * batchSize;
+          int n = Math.min(batchSize, data.count() - from);
+          float[] polled = buffers.poll();
+          float[] buffer = polled != null ? polled : new float[batchSize * data.imageLength()];
+          assembler.images(order, from, n, null, buffer);
+          try (NDManager batch = model.newBatchManager()) {
+            NDArray x =
+                batch.create(
+                    buffer, new Shape(batchSize, data.channels(), data.rows(), data.cols()));
+            if (n < batchSize) {
+              x = x.get("0:" + n);
+            }
+            consumer.accept(from, model.logits(x));
+          }
+          buffers.add(buffer);
+        });
   }
 }

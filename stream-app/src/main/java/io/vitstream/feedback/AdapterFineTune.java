@@ -45,7 +45,6 @@ public final class AdapterFineTune implements CandidateRecipe {
             champion.model(),
             request.fresh(),
             request.replay(),
-            request.trainingSet(),
             originals,
             champion.manifest().preprocessing());
     return new Trained(

@@ -37,4 +37,9 @@ public final class Cancellation implements TrainingListener {
   public void onStep(StepProgress progress) {
     check();
   }
+
+  @Override
+  public void onPass() {
+    check();
+  }
 }

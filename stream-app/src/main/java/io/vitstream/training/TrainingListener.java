@@ -10,4 +10,10 @@ public interface TrainingListener {
 
   /** After each epoch's evaluation and checkpoint. */
   default void onEpoch(EpochResult result) {}
+
+  /**
+   * Between passes of a run's work outside its optimizer steps (e.g. the screening of an adapter's
+   * starts); may throw to stop the run, as {@link Cancellation} does.
+   */
+  default void onPass() {}
 }

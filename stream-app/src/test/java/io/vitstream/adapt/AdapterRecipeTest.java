@@ -68,8 +68,7 @@ class AdapterRecipeTest {
       double champTurned = ev.evaluate(champ.model(), turned, pre).accuracy();
 
       // When a candidate is built: an adapter from the best symmetry and a refitted router
-      AdapterRecipe.Candidate c =
-          recipe.build(champ.model(), fresh, fresh.limit(0), fresh, train, pre);
+      AdapterRecipe.Candidate c = recipe.build(champ.model(), fresh, fresh.limit(0), train, pre);
       try (var cand = c.model()) {
         double candOriginal = ev.evaluate(cand, originals, pre).accuracy();
         double candTurned = ev.evaluate(cand, turned, pre).accuracy();

@@ -36,8 +36,8 @@ class BaseLossCacheTest {
       var fresh = new RouterTrainer(new Cancellation());
       String basePath = BaseLossCache.basePathDigest(model);
 
-      var first = cached.fit(model, EXAMPLES, PRE, 3, Optional.empty(), 30, 150, SEGMENTS);
-      var second = cached.fit(model, EXAMPLES, PRE, 3, Optional.empty(), 30, 150, SEGMENTS);
+      var first = cachedFit(cached, model);
+      var second = cachedFit(cached, model);
       var plain = fresh.fit(model, EXAMPLES, PRE, 3, Optional.empty(), 30, 150);
 
       assertThat(cached.baseLosses.get(basePath, ORIGINALS, InputSymmetry.IDENTITY)).isPresent();
@@ -62,8 +62,8 @@ class BaseLossCacheTest {
       trainer.baseLosses.put(basePath, ORIGINALS, InputSymmetry.IDENTITY, poisoned);
       trainer.baseLosses.put(basePath, ORIGINALS, TURN, poisoned);
 
-      var onModel = trainer.fit(model, EXAMPLES, PRE, 3, Optional.empty(), 30, 150, SEGMENTS);
-      var onOther = trainer.fit(other, EXAMPLES, PRE, 3, Optional.empty(), 30, 150, SEGMENTS);
+      var onModel = cachedFit(trainer, model);
+      var onOther = cachedFit(trainer, other);
       var otherPlain =
           new RouterTrainer(new Cancellation())
               .fit(other, EXAMPLES, PRE, 3, Optional.empty(), 30, 150);
@@ -93,7 +93,7 @@ class BaseLossCacheTest {
       String basePath = BaseLossCache.basePathDigest(model);
 
       warmed.baseLosses.warm(champion, ORIGINALS, PRE, 64, () -> false);
-      measured.fit(model, EXAMPLES, PRE, 3, Optional.empty(), 30, 150, SEGMENTS);
+      cachedFit(measured, model);
 
       assertThat(BaseLossCache.basePathDigest(champion)).isEqualTo(basePath);
       var w = warmed.baseLosses.get(basePath, ORIGINALS, InputSymmetry.IDENTITY).orElseThrow();
@@ -106,8 +106,21 @@ class BaseLossCacheTest {
     }
   }
 
+  /** A fit that keeps the base answers on the originals of {@link #SEGMENTS} across fits. */
+  private static RouterTrainer.Fitted cachedFit(RouterTrainer trainer, VitModel model) {
+    return trainer.fit(
+        model,
+        EXAMPLES,
+        PRE,
+        3,
+        Optional.empty(),
+        30,
+        150,
+        new LossPass.Prior(SEGMENTS, List.of()));
+  }
+
   /** A tiny ViT (base weights from {@code baseSeed}) with one adapter seeded {@code seed}. */
-  private static VitModel adapted(long baseSeed, long seed) {
+  static VitModel adapted(long baseSeed, long seed) {
     VitModel m =
         VitModel.create(TinyModels.TINY.withInputAdapters(1), Device.cpu(), Precision.FP32);
     try (VitModel base = VitModel.create(TinyModels.TINY, Device.cpu(), Precision.FP32);

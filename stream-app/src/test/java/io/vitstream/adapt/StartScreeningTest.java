@@ -1,6 +1,7 @@
 package io.vitstream.adapt;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import ai.djl.Device;
@@ -10,14 +11,18 @@ import io.vitstream.dataset.FashionMnist;
 import io.vitstream.dataset.LabeledImages;
 import io.vitstream.dataset.Split;
 import io.vitstream.evaluation.Evaluator;
+import io.vitstream.image.Preprocessing;
 import io.vitstream.store.LoadedModel;
 import io.vitstream.store.ModelStore;
+import io.vitstream.testing.Seeded;
 import io.vitstream.testing.ShippedModel;
+import io.vitstream.testing.TinyModels;
 import io.vitstream.vit.Precision;
 import io.vitstream.vit.VitModel;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.OptionalInt;
+import java.util.concurrent.CancellationException;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -45,6 +50,34 @@ class StartScreeningTest {
     }
     assertThat(count).isEqualTo(StartScreening.FINALISTS + 1);
     assertThat(StartScreening.finalists(STARTS, firstRound, false)).containsOnly(true);
+  }
+
+  @Test
+  void shouldStopBetweenPassesWhenAskedTo() {
+    // Given a screening whose pre-emption check asks to stop before the third start's pass
+    LabeledImages screen = InputSymmetryTest.randomImages(100, 28, 3);
+    int[] passes = {0};
+    Runnable beforePass =
+        () -> {
+          if (++passes[0] == 3) {
+            throw new CancellationException("pre-empted");
+          }
+        };
+    try (VitModel work = VitModel.create(TinyModels.TINY, Device.cpu(), Precision.FP32);
+        NDManager tmp = work.newBatchManager()) {
+      Seeded.weights(work, 5);
+      PatchEmbeddingWeights base = PatchEmbeddingWeights.read(work.parameters(), "");
+      double[] served = new double[screen.count()];
+      StartScreening screening = new StartScreening(new Evaluator(64), 64, beforePass);
+
+      // When it scores the sixteen starts, then it stops there, with none of the others run
+      assertThatThrownBy(
+              () ->
+                  screening.score(
+                      work, base, STARTS, screen, served, false, Preprocessing.fashionMnist(), tmp))
+          .isInstanceOf(CancellationException.class);
+      assertThat(passes[0]).isEqualTo(3);
+    }
   }
 
   @Test
@@ -77,10 +110,12 @@ class StartScreeningTest {
 
         // When the starts are scored in two rounds, and on every image
         StartScreening.Scores halved =
-            new StartScreening(ev).score(work, base, STARTS, screen, served, pre, tmp);
+            new StartScreening(ev).score(work, base, STARTS, screen, served, false, pre, tmp);
         StartScreening.Scores full =
-            new StartScreening(ev, Integer.MAX_VALUE)
-                .score(work, base, STARTS, screen, served, pre, tmp);
+            new StartScreening(ev, Integer.MAX_VALUE, () -> {})
+                .score(work, base, STARTS, screen, served, false, pre, tmp);
+        StartScreening.Scores reused =
+            new StartScreening(ev).score(work, base, STARTS, screen, served, true, pre, tmp);
 
         // Then both choose the drift's own symmetry, and a finalist's scores are the full ones
         int chosen = AdapterTrainer.simplest(halved.losses());
@@ -96,6 +131,12 @@ class StartScreeningTest {
           }
         }
         assertThat(finalists).isEqualTo(StartScreening.FINALISTS + 1);
+        // and the served version (no adapters) standing in for the identity's pass changes nothing
+        for (int s = 0; s < STARTS.size(); s++) {
+          assertThat(reused.losses()[s]).isCloseTo(halved.losses()[s], within(1e-4));
+        }
+        int identity = STARTS.indexOf(InputSymmetry.IDENTITY);
+        assertThat(reused.each()[identity]).containsExactly(served);
       }
     }
   }
