@@ -9,6 +9,7 @@ import io.vitstream.dataset.LabeledImages;
 import io.vitstream.dataset.Split;
 import io.vitstream.image.Preprocessing;
 import io.vitstream.runtime.Djl;
+import io.vitstream.runtime.ParallelBatches;
 import io.vitstream.testing.TinyModels;
 import io.vitstream.vit.Precision;
 import io.vitstream.vit.VitModel;
@@ -40,6 +41,23 @@ class EvaluatorTest {
       }
       assertThat(correct / 100.0).isEqualTo(e.accuracy());
       assertThat(e.correct().cardinality()).isEqualTo(correct);
+    }
+  }
+
+  @Test
+  void shouldGiveOnTwoThreadsImageByImageWhatOneThreadGives() {
+    LabeledImages images = FashionMnist.load(FashionMnist.DEFAULT_DIR, Split.TEST).limit(300);
+    Preprocessing pre = Preprocessing.fashionMnist();
+    Djl.setSeed(5);
+    try (VitModel model = VitModel.create(TinyModels.TINY, Device.cpu(), Precision.FP32)) {
+      // 300 images in batches of 32: ten batches, the last partial, taken by two threads at once
+      Evaluator two = new Evaluator(32, new ParallelBatches(2));
+      Evaluator one = new Evaluator(32, new ParallelBatches(1));
+
+      assertThat(two.probabilities(model, images, pre))
+          .containsExactly(one.probabilities(model, images, pre), within(1e-6f));
+      assertThat(two.predictions(LogitModel.of(model), images, pre))
+          .containsExactly(one.predictions(LogitModel.of(model), images, pre));
     }
   }
 }
