@@ -7,7 +7,6 @@ import ai.djl.ndarray.types.Shape;
 import io.vitstream.dataset.BatchAssembler;
 import io.vitstream.dataset.LabeledImages;
 import io.vitstream.image.Preprocessing;
-import io.vitstream.runtime.Djl;
 import io.vitstream.runtime.ParallelBatches;
 import io.vitstream.store.LoadedModel;
 import io.vitstream.store.ModelStore;
@@ -124,7 +123,6 @@ public final class Evaluator {
 
   private void forEachBatch(
       LogitModel model, LabeledImages data, Preprocessing preprocessing, BatchConsumer consumer) {
-    Djl.disableGradOnThisThread();
     BatchAssembler assembler = new BatchAssembler(data, preprocessing, 0, false);
     int[] order = new int[data.count()];
     for (int i = 0; i < order.length; i++) {
