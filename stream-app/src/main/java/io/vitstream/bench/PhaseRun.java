@@ -129,14 +129,18 @@ record PhaseRun(long[] arrivalsMillis, List<Prediction> predictions) {
     return quantile(q, skip, i -> arrivalsMillis[i] - eventMs(i));
   }
 
-  /** The median and p99 of event time to output time (in the app), after the first {@code skip}. */
-  LatencyPoint.Split inApp(double skip) {
-    return split(skip, i -> outputMs(i) - eventMs(i));
+  /** The latency's parts (median and p99 of each), after the first {@code skip}. */
+  LatencyPoint.Parts parts(double skip) {
+    return new LatencyPoint.Parts(
+        split(skip, i -> outputMs(i) - eventMs(i)),
+        split(skip, i -> outputMs(i) - eventMs(i) - forwardMs(i)),
+        split(skip, this::forwardMs),
+        split(skip, i -> arrivalsMillis[i] - outputMs(i)));
   }
 
-  /** The median and p99 of output time to arrival, after the first {@code skip}. */
-  LatencyPoint.Split afterOutput(double skip) {
-    return split(skip, i -> arrivalsMillis[i] - outputMs(i));
+  /** The forward time of the batch that image {@code i} ran in. */
+  private double forwardMs(int i) {
+    return predictions.get(i).getInferenceTimeMs();
   }
 
   private LatencyPoint.Split split(double skip, java.util.function.IntToDoubleFunction ms) {

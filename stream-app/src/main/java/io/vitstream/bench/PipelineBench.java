@@ -133,8 +133,7 @@ public final class PipelineBench {
         run.latencyMs(0.99, skip),
         run.forwardMsPerBatch(),
         run.meanBatch(),
-        run.inApp(skip),
-        run.afterOutput(skip));
+        run.parts(skip));
   }
 
   /** Capacity (backlog) of the pipeline with other settings, e.g. another batch size. */
