@@ -9,10 +9,12 @@ import io.vitstream.training.Cancellation;
 import io.vitstream.vit.Precision;
 import io.vitstream.vit.VitModel;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -99,7 +101,51 @@ public final class AdapterRecipe {
       LabeledImages originals,
       Preprocessing preprocessing,
       BooleanSupplier stop) {
-    router.baseLosses.warm(champion, originals, preprocessing, RouterTrainer.BATCH, stop);
+    router.baseLosses.warm(
+        champion, originals, InputSymmetry.IDENTITY, preprocessing, RouterTrainer.BATCH, stop);
+  }
+
+  /**
+   * Measures ahead, while idle, what only a run after a symmetric drift needs: the base expert's
+   * answers on each start symmetry of the router's original images (4,000 forward passes each, in
+   * {@link #aheadOrder()}). A run whose start T is kept reads its loss pass's base rows on the
+   * turned originals from T's answers, and its new expert's rows on the originals from those of T's
+   * inverse.
+   *
+   * @param stop polled between batches: true to give up (a run waits)
+   * @return how many of the fifteen are known
+   */
+  public int warmAhead(
+      VitModel champion,
+      LabeledImages originals,
+      Preprocessing preprocessing,
+      BooleanSupplier stop) {
+    int known = 0;
+    for (InputSymmetry s : aheadOrder()) {
+      if (stop.getAsBoolean()) {
+        break;
+      }
+      if (router.baseLosses.warm(
+          champion, originals, s, preprocessing, RouterTrainer.BATCH, stop)) {
+        known++;
+      }
+    }
+    return known;
+  }
+
+  /**
+   * The fifteen symmetries other than the identity in the screening's order (simplest first), each
+   * followed by its inverse: a run after a quarter turn needs the answers of both turns.
+   */
+  static List<InputSymmetry> aheadOrder() {
+    Set<InputSymmetry> order = new LinkedHashSet<>();
+    for (InputSymmetry s : InputSymmetry.all()) {
+      if (!s.equals(InputSymmetry.IDENTITY)) {
+        order.add(s);
+        order.add(s.inverse());
+      }
+    }
+    return List.copyOf(order);
   }
 
   /**
@@ -146,6 +192,8 @@ public final class AdapterRecipe {
             new BaseLossCache.Segment(
                 originals, adapted.start(), routed.count() + originals.count()));
         if (!adapted.trained()) { // the new adapter is the start: an exact symmetry of the base
+          InputSymmetry symmetry = adapted.start();
+          String basePath = BaseLossCache.basePathDigest(champion);
           mirror =
               Optional.of(
                   new MirroredExpert(
@@ -153,7 +201,9 @@ public final class AdapterRecipe {
                       routed.count(),
                       routed.count() + originals.count(),
                       originals.count(),
-                      adapted.start().isInvolution()));
+                      symmetry.isInvolution(),
+                      router.baseLosses.get(basePath, originals, symmetry.inverse()),
+                      router.baseLosses.get(basePath, originals, symmetry).isPresent()));
         }
       }
       RouterTrainer.Fitted fitted =
@@ -174,7 +224,7 @@ public final class AdapterRecipe {
               adapted.seconds(),
               seconds - adapted.seconds(),
               fitted.lossPassSeconds(),
-              mirror.isPresent() ? ", the adapter's read across from the base" : ""));
+              mirror.map(MirroredExpert::describe).orElse("")));
       return new Candidate(candidate, adapted, fitted, seconds);
     } catch (RuntimeException e) {
       candidate.close();

@@ -93,11 +93,23 @@ final class BaseLossCache {
   }
 
   /**
-   * Writes an expert's loss and hit per image of a batch, from its logits, at {@code rows} (one per
-   * image).
+   * Runs expert {@code expert} on a batch and writes its loss and hit per image at {@code rows}
+   * (one per image).
    */
-  static void answers(
-      NDArray logits, int[] labels, NDArray picked, int[] rows, float[] loss, boolean[] correct) {
+  static void measure(
+      VitModel model,
+      int expert,
+      NDArray x,
+      int[] labels,
+      int[] rows,
+      float[] loss,
+      boolean[] correct) {
+    NDArray picked =
+        x.getManager()
+            .create(labels)
+            .toType(DataType.INT64, false)
+            .oneHot(model.config().numClasses());
+    NDArray logits = model.forwardExpert(x, expert);
     long[] predicted = logits.argMax(1).toLongArray();
     float[] l = logits.logSoftmax(1).mul(picked).sum(new int[] {1}).neg().toFloatArray();
     for (int i = 0; i < labels.length; i++) {
@@ -107,24 +119,37 @@ final class BaseLossCache {
   }
 
   /**
-   * Measures the base expert's answers on {@code originals} as they are, unless known, so that the
-   * fits to come read them instead of running them on their critical path.
+   * The first {@code count} images of a batch of {@code pixels}, assembled at the batch's padded
+   * {@code size} (one shape for every batch of a pass) in {@code batch}.
+   */
+  static NDArray input(NDManager batch, float[] pixels, int size, LabeledImages data, int count) {
+    return batch
+        .create(pixels, new Shape(size, data.channels(), data.rows(), data.cols()))
+        .get("0:" + count);
+  }
+
+  /**
+   * Measures the base expert's answers on {@code s} applied to {@code originals}, unless known, so
+   * that the fits to come read them instead of running them on their critical path.
    *
    * @param model any version with the base path of those fits (e.g. the champion)
    * @param stop polled between batches: true to give up, keeping nothing
+   * @return whether the answers are known now
    */
-  void warm(
+  boolean warm(
       VitModel model,
       LabeledImages originals,
+      InputSymmetry s,
       Preprocessing preprocessing,
       int batchSize,
       BooleanSupplier stop) {
     String basePath = basePathDigest(model);
     int n = originals.count();
-    if (n == 0 || get(basePath, originals, InputSymmetry.IDENTITY).isPresent()) {
-      return;
+    if (n == 0 || get(basePath, originals, s).isPresent()) {
+      return n > 0;
     }
-    BatchAssembler assembler = new BatchAssembler(originals, preprocessing, 0, false);
+    LabeledImages images = s.equals(InputSymmetry.IDENTITY) ? originals : s.apply(originals);
+    BatchAssembler assembler = new BatchAssembler(images, preprocessing, 0, false);
     int[] order = IntStream.range(0, n).toArray();
     float[] loss = new float[n];
     boolean[] correct = new boolean[n];
@@ -138,30 +163,20 @@ final class BaseLossCache {
           }
           int from = b * batchSize;
           int count = Math.min(batchSize, n - from);
-          float[] pixels = new float[batchSize * originals.imageLength()];
+          float[] pixels = new float[batchSize * images.imageLength()];
           assembler.images(order, from, count, null, pixels);
           int[] labels = assembler.labels(order, from, count);
           try (NDManager batch = model.newBatchManager()) {
-            NDArray x =
-                batch
-                    .create(
-                        pixels,
-                        new Shape(
-                            batchSize, originals.channels(), originals.rows(), originals.cols()))
-                    .get("0:" + count);
-            NDArray picked =
-                batch
-                    .create(labels)
-                    .toType(DataType.INT64, false)
-                    .oneHot(model.config().numClasses());
+            NDArray x = input(batch, pixels, batchSize, images, count);
             int[] rows = IntStream.range(from, from + count).toArray();
-            answers(model.forwardExpert(x, 0), labels, picked, rows, loss, correct);
+            measure(model, 0, x, labels, rows, loss, correct);
           }
         });
     if (stopped.get()) {
-      return;
+      return false;
     }
-    put(basePath, originals, InputSymmetry.IDENTITY, new Block(loss, correct));
+    put(basePath, originals, s, new Block(loss, correct));
+    return true;
   }
 
   private boolean sameSet(String basePath, LabeledImages originals) {

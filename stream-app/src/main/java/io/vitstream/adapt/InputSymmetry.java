@@ -68,6 +68,15 @@ public record InputSymmetry(Turn turn, boolean inverted) {
     return turn != Turn.ROTATE_90 && turn != Turn.ROTATE_270;
   }
 
+  /** The symmetry that undoes this one: a quarter turn the other way, else itself. */
+  public InputSymmetry inverse() {
+    return switch (turn) {
+      case ROTATE_90 -> new InputSymmetry(Turn.ROTATE_270, inverted);
+      case ROTATE_270 -> new InputSymmetry(Turn.ROTATE_90, inverted);
+      default -> this;
+    };
+  }
+
   /** The identity: the base embedding itself. */
   public static final InputSymmetry IDENTITY = new InputSymmetry(Turn.IDENTITY, false);
 

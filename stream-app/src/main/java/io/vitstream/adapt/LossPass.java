@@ -2,8 +2,6 @@ package io.vitstream.adapt;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
 import io.vitstream.dataset.BatchAssembler;
 import io.vitstream.dataset.LabeledImages;
 import io.vitstream.image.Preprocessing;
@@ -104,10 +102,7 @@ final class LossPass {
           System.arraycopy(pixels, 0, images, from * length, count * length);
           int[] labels = assembler.labels(order, from, count);
           try (NDManager batch = model.newBatchManager()) {
-            NDArray x =
-                batch
-                    .create(pixels, new Shape(size, data.channels(), data.rows(), data.cols()))
-                    .get("0:" + count);
+            NDArray x = BaseLossCache.input(batch, pixels, size, data, count);
             float[] stats = model.router(x).orElseThrow().get(0).toFloatArray();
             System.arraycopy(stats, 0, features, from * f, count * f);
             for (int e = 0; e < experts; e++) {
@@ -126,10 +121,7 @@ final class LossPass {
                 }
                 xe = x.get(batch.create(offsets));
               }
-              NDArray picked =
-                  batch.create(y).toType(DataType.INT64, false).oneHot(model.config().numClasses());
-              BaseLossCache.answers(
-                  model.forwardExpert(xe, e), y, picked, rows, loss[e], correct[e]);
+              BaseLossCache.measure(model, e, xe, y, rows, loss[e], correct[e]);
             }
           }
         });

@@ -22,9 +22,15 @@ import java.util.function.Supplier;
  * @param epochs an adapter's training epochs
  * @param learningRate an adapter's peak learning rate
  * @param routerOriginals original training images the router is fitted on
+ * @param warmAhead whether the idle loop measures the base expert on every start symmetry of them
  */
 public record AdapterSettings(
-    boolean adapters, int maxAdapters, int epochs, float learningRate, int routerOriginals) {
+    boolean adapters,
+    int maxAdapters,
+    int epochs,
+    float learningRate,
+    int routerOriginals,
+    boolean warmAhead) {
 
   /**
    * The settings for fine-tuning {@code served}: input adapters replace a pure ViT's patch
@@ -33,7 +39,7 @@ public record AdapterSettings(
    */
   public AdapterSettings forModel(ViTConfig served) {
     return adapters && served.hybrid() != null
-        ? new AdapterSettings(false, maxAdapters, epochs, learningRate, routerOriginals)
+        ? new AdapterSettings(false, maxAdapters, epochs, learningRate, routerOriginals, warmAhead)
         : this;
   }
 
@@ -72,6 +78,9 @@ public record AdapterSettings(
             : pool.get().get().limit(routerOriginals);
     return Optional.of(
         new AdapterFineTune(
-            new AdapterRecipe(trainer, maxAdapters, seed, cancellation), originals, cancellation));
+            new AdapterRecipe(trainer, maxAdapters, seed, cancellation),
+            originals,
+            warmAhead,
+            cancellation));
   }
 }

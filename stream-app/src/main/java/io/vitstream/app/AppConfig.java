@@ -229,7 +229,8 @@ public record AppConfig(
             v.integer(FeedbackKeys.ADAPTERS_MAX),
             v.integer(FeedbackKeys.ADAPTER_EPOCHS),
             (float) v.number(FeedbackKeys.ADAPTER_LEARNING_RATE),
-            v.integer(FeedbackKeys.ROUTER_ORIGINALS)));
+            v.integer(FeedbackKeys.ROUTER_ORIGINALS),
+            v.bool(FeedbackKeys.WARM_AHEAD)));
   }
 
   private static Optional<RegressionSource> regressionSource(String text) {

@@ -215,6 +215,15 @@ public final class FeedbackKeys {
           atLeast(0),
           "Original training images the router is fitted on next to the feedback (needs the"
               + " fashion-mnist regression source; 0 = none)");
+  public static final ConfigKey WARM_AHEAD =
+      new ConfigKey(
+          "finetune.warm.ahead",
+          BOOLEAN,
+          "true",
+          any(),
+          "While idle, measure the base expert on every start symmetry of the router's originals,"
+              + " for the first run after a turned, mirrored or inverted input (routine runs wait"
+              + " for it)");
 
   /** These keys, in README order. */
   public static final List<ConfigKey> ALL =
@@ -243,6 +252,7 @@ public final class FeedbackKeys {
           ADAPTER_EPOCHS,
           ADAPTER_LEARNING_RATE,
           ROUTER_ORIGINALS,
+          WARM_AHEAD,
           FINETUNE_OPTIMIZER,
           FINETUNE_REHEARSAL,
           FINETUNE_DISTILL,

@@ -15,16 +15,20 @@ import java.util.function.BooleanSupplier;
 public final class AdapterFineTune implements CandidateRecipe {
   private final AdapterRecipe recipe;
   private final LabeledImages originals;
+  private final boolean warmAhead;
   private final Cancellation cancellation;
 
   /**
    * @param recipe trains the adapter and the router
    * @param originals labelled images of the model's original data for the router (may be empty)
+   * @param warmAhead whether {@link #warmAhead} measures the base expert on their symmetries
    * @param cancellation the one {@code recipe} checks
    */
-  public AdapterFineTune(AdapterRecipe recipe, LabeledImages originals, Cancellation cancellation) {
+  public AdapterFineTune(
+      AdapterRecipe recipe, LabeledImages originals, boolean warmAhead, Cancellation cancellation) {
     this.recipe = recipe;
     this.originals = originals;
+    this.warmAhead = warmAhead;
     this.cancellation = cancellation;
   }
 
@@ -36,6 +40,16 @@ public final class AdapterFineTune implements CandidateRecipe {
   @Override
   public void warm(LoadedModel champion, BooleanSupplier stop) {
     recipe.warm(champion.model(), originals, champion.manifest().preprocessing(), stop);
+  }
+
+  @Override
+  public String warmAhead(LoadedModel champion, BooleanSupplier stop) {
+    if (!warmAhead || originals.count() == 0) {
+      return "";
+    }
+    int known =
+        recipe.warmAhead(champion.model(), originals, champion.manifest().preprocessing(), stop);
+    return "the base expert on " + known + " of 15 start symmetries of the originals";
   }
 
   @Override

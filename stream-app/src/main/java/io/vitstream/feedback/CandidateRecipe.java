@@ -36,6 +36,18 @@ public interface CandidateRecipe {
    */
   default void warm(LoadedModel champion, BooleanSupplier stop) {}
 
+  /**
+   * After {@link #warm}, while the loop is still idle, does ahead work that only some runs need
+   * (e.g. those after a particular drift). Nothing by default.
+   *
+   * @param champion the serving version (not to be modified)
+   * @param stop polled as it goes: true when a run waits for it
+   * @return a summary for the log, or empty when there was nothing to do
+   */
+  default String warmAhead(LoadedModel champion, BooleanSupplier stop) {
+    return "";
+  }
+
   /** Stops a running {@link #train} early when requested; reset before every run. */
   Cancellation cancellation();
 }

@@ -136,10 +136,11 @@ public final class FineTuneJob implements FineTuner, AutoCloseable {
 
   /**
    * Queues, ahead of any run, the work every run for the promoted champion repeats: the recipe's
-   * own (see {@link CandidateRecipe#warm}), then its answers on the regression set. A routine run
+   * own (see {@link CandidateRecipe#warm}), then its answers on the regression set, then the
+   * recipe's work for the runs after a drift ({@link CandidateRecipe#warmAhead}). A routine run
    * that arrives meanwhile waits for it, and then skips that work; an urgent one (or a pre-emption)
-   * stops the recipe's part at its next batch, and the run does what is left. A failure is logged,
-   * and the runs redo it.
+   * stops the recipe's parts at their next batch, and the run does what it needs of the rest. A
+   * failure is logged, and the runs redo it.
    */
   public CompletableFuture<Void> warmUp() {
     return CompletableFuture.runAsync(
@@ -156,15 +157,21 @@ public final class FineTuneJob implements FineTuner, AutoCloseable {
             }
             gateEvaluation.championRegression(
                 champion, LogitModel.of(champ.model()), champ.manifest().preprocessing());
-            LOG.info(
-                "fine-tuning warmed up for v{} in {} s",
-                champion,
-                String.format(java.util.Locale.ROOT, "%.1f", (System.nanoTime() - start) / 1e9));
+            LOG.info("fine-tuning warmed up for v{} in {} s", champion, secondsSince(start));
+            long ahead = System.nanoTime();
+            String done = recipe.warmAhead(champ, stop);
+            if (!done.isEmpty()) {
+              LOG.info("fine-tuning measured ahead in {} s: {}", secondsSince(ahead), done);
+            }
           } catch (RuntimeException e) {
             LOG.warn("fine-tuning warm-up failed (runs will do it): {}", e.toString());
           }
         },
         executor);
+  }
+
+  private static String secondsSince(long nanos) {
+    return String.format(java.util.Locale.ROOT, "%.1f", (System.nanoTime() - nanos) / 1e9);
   }
 
   /** Queues a run behind any running one; the future completes with its outcome. */

@@ -10,6 +10,7 @@ import io.vitstream.image.Preprocessing;
 import io.vitstream.testing.Seeded;
 import io.vitstream.testing.TinyModels;
 import io.vitstream.training.Cancellation;
+import io.vitstream.training.TrainingConfig;
 import io.vitstream.vit.Precision;
 import io.vitstream.vit.VitModel;
 import java.util.Arrays;
@@ -92,18 +93,71 @@ class BaseLossCacheTest {
       var measured = new RouterTrainer(new Cancellation());
       String basePath = BaseLossCache.basePathDigest(model);
 
-      warmed.baseLosses.warm(champion, ORIGINALS, PRE, 64, () -> false);
+      // When the originals as they are, and turned, are measured ahead from the champion
+      boolean identity =
+          warmed.baseLosses.warm(champion, ORIGINALS, InputSymmetry.IDENTITY, PRE, 64, () -> false);
+      boolean turned = warmed.baseLosses.warm(champion, ORIGINALS, TURN, PRE, 64, () -> false);
       cachedFit(measured, model);
 
+      // Then they hold what a fit of the model measures on those rows
+      assertThat(identity).isTrue();
+      assertThat(turned).isTrue();
       assertThat(BaseLossCache.basePathDigest(champion)).isEqualTo(basePath);
-      var w = warmed.baseLosses.get(basePath, ORIGINALS, InputSymmetry.IDENTITY).orElseThrow();
-      var m = measured.baseLosses.get(basePath, ORIGINALS, InputSymmetry.IDENTITY).orElseThrow();
-      assertThat(w.correct()).containsExactly(m.correct());
-      for (int i = 0; i < ORIGINALS.count(); i++) {
-        assertThat(w.loss()[i]).as("image %d", i).isCloseTo(m.loss()[i], within(1e-4f));
+      for (InputSymmetry s : List.of(InputSymmetry.IDENTITY, TURN)) {
+        var w = warmed.baseLosses.get(basePath, ORIGINALS, s).orElseThrow();
+        var m = measured.baseLosses.get(basePath, ORIGINALS, s).orElseThrow();
+        assertThat(w.correct()).as("%s", s).containsExactly(m.correct());
+        for (int i = 0; i < ORIGINALS.count(); i++) {
+          assertThat(w.loss()[i]).as("%s, image %d", s, i).isCloseTo(m.loss()[i], within(1e-4f));
+        }
       }
-      assertThat(warmed.baseLosses.get(basePath, ORIGINALS, TURN)).isEmpty();
+      assertThat(warmed.baseLosses.get(basePath, ORIGINALS, TURN.inverse())).isEmpty();
     }
+  }
+
+  @Test
+  void shouldKeepNothingOfAWarmUpThatWasStopped() {
+    try (VitModel champion = VitModel.create(TinyModels.TINY, Device.cpu(), Precision.FP32)) {
+      Seeded.weights(champion, 3);
+      var cache = new BaseLossCache();
+      int[] polls = {0};
+
+      // When a run asks the warm-up to stop after its first batch of 64
+      boolean known = cache.warm(champion, ORIGINALS, TURN, PRE, 64, () -> polls[0]++ > 0);
+
+      // Then the half-measured answers are not kept
+      assertThat(known).isFalse();
+      assertThat(polls[0]).isGreaterThan(1);
+      assertThat(cache.get(BaseLossCache.basePathDigest(champion), ORIGINALS, TURN)).isEmpty();
+    }
+  }
+
+  @Test
+  void shouldMeasureAheadTheOtherFifteenSymmetriesAndKeepThoseDoneWhenStopped() {
+    try (VitModel champion = VitModel.create(TinyModels.TINY, Device.cpu(), Precision.FP32)) {
+      Seeded.weights(champion, 3);
+      LabeledImages few = ORIGINALS.limit(20);
+      int[] polls = {0};
+
+      // When one recipe measures ahead to the end, and another is stopped after a few polls, then
+      // goes on
+      int all = recipe().warmAhead(champion, few, PRE, () -> false);
+      AdapterRecipe stopped = recipe();
+      int before = stopped.warmAhead(champion, few, PRE, () -> polls[0]++ >= 4);
+      int after = stopped.warmAhead(champion, few, PRE, () -> false);
+
+      // Then all fifteen are known in the end, some of them from before the stop
+      assertThat(all).isEqualTo(15);
+      assertThat(before).isBetween(1, 14);
+      assertThat(after).isEqualTo(15);
+    }
+  }
+
+  private static AdapterRecipe recipe() {
+    var cancellation = new Cancellation();
+    var trainer =
+        new AdapterTrainer(TrainingConfig.fineTuning().build(), cancellation, InputSymmetry.all());
+    return new AdapterRecipe(trainer, 4, 1, cancellation);
   }
 
   /** A fit that keeps the base answers on the originals of {@link #SEGMENTS} across fits. */

@@ -68,6 +68,32 @@ class InputSymmetryTest {
         .isNotEqualTo(images.pixels());
   }
 
+  @ParameterizedTest
+  @MethodSource("symmetries")
+  void shouldBeUndoneByItsInverse(InputSymmetry s) {
+    LabeledImages images = randomImages(2, 5, 4);
+
+    LabeledImages back = s.inverse().apply(s.apply(images));
+
+    assertThat(back.pixels()).isEqualTo(images.pixels());
+    assertThat(s.inverse().equals(s)).isEqualTo(s.isInvolution());
+  }
+
+  @Test
+  void shouldMeasureAheadTheFifteenOthersEachQuarterTurnNextToItsInverse() {
+    var order = AdapterRecipe.aheadOrder();
+
+    assertThat(order).hasSize(15).doesNotHaveDuplicates().doesNotContain(InputSymmetry.IDENTITY);
+    for (int i = 0; i < order.size(); i++) {
+      if (!order.get(i).isInvolution() && order.indexOf(order.get(i).inverse()) > i) {
+        assertThat(order.get(i + 1)).as("after %s", order.get(i)).isEqualTo(order.get(i).inverse());
+      }
+    }
+    assertThat(order.subList(0, 2))
+        .extracting(InputSymmetry::turn)
+        .containsExactly(InputSymmetry.Turn.ROTATE_90, InputSymmetry.Turn.ROTATE_270);
+  }
+
   static LabeledImages randomImages(int count, int side, long seed) {
     byte[] pixels = new byte[count * side * side];
     new Random(seed).nextBytes(pixels);

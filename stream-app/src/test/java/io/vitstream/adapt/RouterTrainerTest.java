@@ -52,6 +52,43 @@ class RouterTrainerTest {
   }
 
   @Test
+  void shouldFitTheSameRouterWhenAQuarterTurnsAnswersOnTheOriginalsAreReadFromTheOtherTurn() {
+    // Given an adapter that is the base embedding under a quarter turn, and the base expert's
+    // answers on the originals turned back (what the adapter answers on the originals), measured
+    // ahead
+    InputSymmetry s = new InputSymmetry(InputSymmetry.Turn.ROTATE_90, false);
+    LabeledImages others = InputSymmetryTest.randomImages(30, 28, 5);
+    LabeledImages originals = InputSymmetryTest.randomImages(120, 28, 6);
+    LabeledImages examples = others.concat(originals).concat(s.apply(originals));
+    try (VitModel base = VitModel.create(TinyModels.TINY, Device.cpu(), Precision.FP32);
+        VitModel read = adapted(base, s);
+        VitModel measured = adapted(base, s)) {
+      var ahead = new BaseLossCache();
+      ahead.warm(base, originals, s.inverse(), PRE, 64, () -> false);
+      var inverse = ahead.get(BaseLossCache.basePathDigest(base), originals, s.inverse());
+      var mirror = new MirroredExpert(1, 30, 150, 120, false, inverse, false);
+      var router = new RouterTrainer(new Cancellation());
+
+      // When the router is fitted with the adapter's answers on both copies read across, and all
+      // measured
+      var fast = router.fit(read, examples, PRE, 3, Optional.of(mirror), 30, 150);
+      var slow = router.fit(measured, examples, PRE, 3, Optional.empty(), 30, 150);
+
+      // Then the pass ran the adapter on none of the originals, and both fits are the same
+      boolean[] skipped = mirror.rows(examples.count());
+      assertThat(skipped[30]).isTrue();
+      assertThat(skipped[149]).isTrue();
+      assertThat(skipped[29]).isFalse();
+      assertThat(s.inverse().turn()).isEqualTo(InputSymmetry.Turn.ROTATE_270);
+      assertThat(fast.targetCounts()).containsExactly(slow.targetCounts());
+      assertThat(fast.baseBias()).isEqualTo(slow.baseBias());
+      assertThat(fast.steps()).isEqualTo(slow.steps());
+      assertThat(fast.agreement())
+          .isCloseTo(slow.agreement(), org.assertj.core.data.Offset.offset(1e-6));
+    }
+  }
+
+  @Test
   void shouldWeighTheHeldOutCrossEntropyByEachExamplesWeight() {
     // two held-out rows of three experts: scores (0, ln 2, 0) with target 1, (0, 0, 0) with target
     // 0

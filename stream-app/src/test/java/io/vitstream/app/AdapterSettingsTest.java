@@ -11,7 +11,7 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class AdapterSettingsTest {
-  private static final AdapterSettings ADAPTERS = new AdapterSettings(true, 4, 10, 0.01f, 0);
+  private static final AdapterSettings ADAPTERS = new AdapterSettings(true, 4, 10, 0.01f, 0, true);
 
   private static ViTConfig.Builder fashionMnist() {
     return ViTConfig.builder().imageSize(28).channels(1).width(64).depth(2).heads(4).numClasses(10);
@@ -42,7 +42,7 @@ class AdapterSettingsTest {
 
   @Test
   void shouldLeaveFullFineTuningAsItIs() {
-    AdapterSettings full = new AdapterSettings(false, 4, 10, 0.01f, 0);
+    AdapterSettings full = new AdapterSettings(false, 4, 10, 0.01f, 0, true);
 
     assertThat(full.forModel(fashionMnist().patchSize(4).build())).isSameAs(full);
   }
