@@ -27,6 +27,9 @@ public final class AdapterRecipe {
   private static final org.slf4j.Logger LOG =
       org.slf4j.LoggerFactory.getLogger(AdapterRecipe.class);
 
+  /** The most original images {@link RouterCalibration} sets the router's raise on. */
+  public static final int CALIBRATION_IMAGES = RouterCalibration.IMAGES;
+
   private final AdapterTrainer adapters;
   private final RouterTrainer router;
   private final int maxAdapters;
@@ -40,13 +43,26 @@ public final class AdapterRecipe {
    */
   public AdapterRecipe(
       AdapterTrainer adapters, int maxAdapters, long seed, Cancellation cancellation) {
+    this(adapters, maxAdapters, seed, cancellation, LabeledImages.empty(1, 1, 1));
+  }
+
+  /**
+   * As above, with original images on which the router's raise of the base expert is set (see
+   * {@link RouterTrainer#RouterTrainer(Cancellation, LabeledImages)}).
+   */
+  public AdapterRecipe(
+      AdapterTrainer adapters,
+      int maxAdapters,
+      long seed,
+      Cancellation cancellation,
+      LabeledImages calibration) {
     if (maxAdapters < 1) {
       throw new IllegalArgumentException("max adapters must be >= 1, got " + maxAdapters);
     }
     this.adapters = adapters;
     this.maxAdapters = maxAdapters;
     this.seed = seed;
-    this.router = new RouterTrainer(cancellation);
+    this.router = new RouterTrainer(cancellation, calibration);
   }
 
   /**
@@ -71,7 +87,7 @@ public final class AdapterRecipe {
           Locale.ROOT,
           "adapter %d from %s (fresh loss %.3f, identity %.3f), %s after %d epochs"
               + " (validation loss %.3f, start %.3f), %.1f s; router on %d examples, %d steps"
-              + " (best expert %s), held-out agreement %.3f, base bias %.2f",
+              + " (best expert %s), held-out agreement %.3f, base bias %.2f (originals lost %d of %d)",
           model.config().inputAdapters(),
           adapted.start(),
           adapted.startLoss(),
@@ -85,7 +101,9 @@ public final class AdapterRecipe {
           router.steps(),
           best,
           router.agreement(),
-          router.baseBias());
+          router.baseBias(),
+          router.originalsLost(),
+          router.originalsJudged());
     }
   }
 

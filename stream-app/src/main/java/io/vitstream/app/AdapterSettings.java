@@ -21,7 +21,8 @@ import java.util.function.Supplier;
  * @param maxAdapters the most adapters a version holds
  * @param epochs an adapter's training epochs
  * @param learningRate an adapter's peak learning rate
- * @param routerOriginals original training images the router is fitted on
+ * @param routerOriginals original training images the router is fitted on; up to {@value
+ *     AdapterRecipe#CALIBRATION_IMAGES} of the pool's next ones set its raise of the base expert
  * @param warmAhead whether the idle loop measures the base expert on every start symmetry of them
  */
 public record AdapterSettings(
@@ -72,13 +73,18 @@ public record AdapterSettings(
             .seed(seed)
             .build();
     var trainer = new AdapterTrainer(training, cancellation, InputSymmetry.all());
-    LabeledImages originals =
+    LabeledImages all =
         routerOriginals == 0 || pool.isEmpty()
             ? LabeledImages.empty(imageSize, imageSize, channels)
-            : pool.get().get().limit(routerOriginals);
+            : pool.get().get();
+    LabeledImages originals = all.limit(routerOriginals);
+    LabeledImages calibration =
+        all.slice(
+            originals.count(),
+            Math.min(all.count(), originals.count() + AdapterRecipe.CALIBRATION_IMAGES));
     return Optional.of(
         new AdapterFineTune(
-            new AdapterRecipe(trainer, maxAdapters, seed, cancellation),
+            new AdapterRecipe(trainer, maxAdapters, seed, cancellation, calibration),
             originals,
             warmAhead,
             cancellation));

@@ -19,6 +19,31 @@ final class DriftSummary {
   /** A received prediction: its image's index and whether it was right. */
   record Seen(int index, Prediction prediction, boolean correct) {}
 
+  /** A prediction's version and output time. */
+  record Output(int version, long atMs) {}
+
+  /**
+   * The gap in output time at the last swap to {@code finalVersion}: from the last output of any
+   * other version to the first output of the final version after it (a version promoted and then
+   * rolled back to the final one is part of the story, not the swap). NaN when no other version
+   * answered.
+   */
+  static double swapPauseMs(List<Output> outputs, int finalVersion) {
+    long lastOther = -1;
+    for (Output o : outputs) {
+      lastOther = o.version() != finalVersion ? Math.max(lastOther, o.atMs()) : lastOther;
+    }
+    long firstAfter = -1;
+    for (Output o : outputs) {
+      if (o.version() == finalVersion
+          && o.atMs() >= lastOther
+          && (firstAfter < 0 || o.atMs() < firstAfter)) {
+        firstAfter = o.atMs();
+      }
+    }
+    return lastOther < 0 || firstAfter < 0 ? Double.NaN : firstAfter - lastOther;
+  }
+
   /** A label sent back: when, and for which image index. */
   record Sent(long atMs, int index) {}
 
@@ -53,8 +78,6 @@ final class DriftSummary {
     int[] pre = new int[2];
     int[] before = new int[2];
     int[] after = new int[2];
-    long lastOldOutput = -1;
-    long firstNewOutput = -1;
     long labelsAtFinal = -1;
     for (Seen s : seen) {
       int v = s.prediction().getModelVersion();
@@ -65,12 +88,6 @@ final class DriftSummary {
       if (bucket != null) {
         bucket[0]++;
         bucket[1] += s.correct() ? 1 : 0;
-      }
-      long t = s.prediction().getOutputTime().toEpochMilli();
-      if (v != finalVersion) {
-        lastOldOutput = Math.max(lastOldOutput, t);
-      } else if (firstNewOutput < 0 || t < firstNewOutput) {
-        firstNewOutput = t;
       }
     }
     double fineTuneSeconds = 0;
@@ -88,7 +105,14 @@ final class DriftSummary {
         postDriftToFirst = drifted;
       }
     }
-    boolean swapped = finalVersion != champion && lastOldOutput >= 0 && firstNewOutput >= 0;
+    List<Output> outputs =
+        seen.stream()
+            .map(
+                s ->
+                    new Output(
+                        s.prediction().getModelVersion(),
+                        s.prediction().getOutputTime().toEpochMilli()))
+            .toList();
     return new DriftResult(
         windows(seen, o),
         List.copyOf(arrivals),
@@ -102,7 +126,7 @@ final class DriftSummary {
         labelsSent,
         postDriftToFirst,
         fineTuneSeconds,
-        swapped ? firstNewOutput - lastOldOutput : Double.NaN,
+        finalVersion == champion ? Double.NaN : swapPauseMs(outputs, finalVersion),
         Double.NaN,
         originalAccuracy(store, name, champion, original),
         originalAccuracy(store, name, finalVersion, original));

@@ -36,6 +36,11 @@ public final class LiveAccuracy {
     return count;
   }
 
+  /** Correct predictions in the window. */
+  public synchronized int correct() {
+    return correct;
+  }
+
   /** Accuracy over the window, or NaN before the first label. */
   public synchronized double accuracy() {
     return count == 0 ? Double.NaN : (double) correct / count;

@@ -1,6 +1,7 @@
 package io.vitstream.feedback;
 
 import io.vitstream.evaluation.Evaluation;
+import io.vitstream.evaluation.WilsonInterval;
 import java.util.BitSet;
 import java.util.Locale;
 
@@ -24,7 +25,7 @@ import java.util.Locale;
  */
 public record PairedComparison(int bothRight, int championOnly, int candidateOnly, int bothWrong) {
   /** The standard normal quantile of 0.975: two-sided 95% intervals. */
-  static final double Z95 = 1.959963984540054;
+  static final double Z95 = WilsonInterval.Z95;
 
   private static final double LN2 = Math.log(2);
 
@@ -170,12 +171,8 @@ public record PairedComparison(int bothRight, int championOnly, int candidateOnl
 
   /** The Wilson score interval of x successes in n, without continuity correction. */
   static Interval wilson(int x, int n) {
-    double p = (double) x / n;
-    double z2 = Z95 * Z95;
-    double denominator = 1 + z2 / n;
-    double centre = (p + z2 / (2.0 * n)) / denominator;
-    double half = Z95 * Math.sqrt(p * (1 - p) / n + z2 / (4.0 * n * n)) / denominator;
-    return new Interval(Math.max(0, centre - half), Math.min(1, centre + half));
+    WilsonInterval w = WilsonInterval.of(x, n);
+    return new Interval(w.low(), w.high());
   }
 
   /**

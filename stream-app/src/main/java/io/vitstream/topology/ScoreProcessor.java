@@ -75,20 +75,23 @@ final class ScoreProcessor implements Processor<String, Example, String, ModelVe
       return; // not the served version, or nothing to return to
     }
     int predecessor = history.predecessor();
-    double before =
-        LiveAccuracy.fromBytes(live.get(key(e.modelName(), predecessor)), window).accuracy();
+    LiveAccuracy before = LiveAccuracy.fromBytes(live.get(key(e.modelName(), predecessor)), window);
     if (!policy.shouldRollBack(before, current)) {
       return;
     }
     String reason =
         String.format(
             Locale.ROOT,
-            "live accuracy of v%d %.3f fell below v%d's %.3f by more than %.3f",
+            "live accuracy of v%d %.3f fell below v%d's %.3f by more than %.3f"
+                + " (95%% lower bound of the drop %+.3f; %d and %d labels)",
             e.modelVersion(),
             current.accuracy(),
             predecessor,
-            before,
-            policy.maxDrop());
+            before.accuracy(),
+            policy.maxDrop(),
+            RollbackPolicy.dropLowerBound(before, current),
+            current.count(),
+            before.count());
     LOG.warn("rolling {} back to v{}: {}", e.modelName(), predecessor, reason);
     ModelVersion decision =
         ModelVersion.newBuilder()
@@ -101,7 +104,9 @@ final class ScoreProcessor implements Processor<String, Example, String, ModelVe
                     "live_accuracy_rolled_back",
                     current.accuracy(),
                     "live_accuracy_restored",
-                    before,
+                    before.accuracy(),
+                    "live_drop_low",
+                    RollbackPolicy.dropLowerBound(before, current),
                     RollbackPolicy.ROLLED_BACK_VERSION,
                     (double) e.modelVersion()))
             .setEventTime(Instant.ofEpochMilli(record.timestamp()))
