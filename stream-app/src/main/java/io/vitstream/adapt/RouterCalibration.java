@@ -48,8 +48,11 @@ final class RouterCalibration {
 
   private RouterCalibration() {}
 
-  /** An original image that leaves the base path at no raise. */
-  private record Leaving(int index, int expert, float margin) {}
+  /**
+   * An original image that leaves the base path at no raise: its index, the expert it goes to, by
+   * how much that expert's score beats the base's, and its normalised pixels.
+   */
+  private record Leaving(int index, int expert, float margin, float[] pixels) {}
 
   /**
    * The raise for {@code model}'s router (as fitted, with no raise yet) on {@code originals}.
@@ -68,7 +71,6 @@ final class RouterCalibration {
     int[] order = IntStream.range(0, n).toArray();
     float[] pixels = new float[BATCH * length];
     List<Leaving> leaving = new ArrayList<>();
-    List<float[]> leavingPixels = new ArrayList<>();
     for (int from = 0; from < n; from += BATCH) {
       cancellation.check();
       int count = Math.min(BATCH, n - from);
@@ -85,13 +87,17 @@ final class RouterCalibration {
           }
           float margin = scores[i * experts + best] - scores[i * experts];
           if (margin > 0) {
-            leaving.add(new Leaving(from + i, best, margin));
-            leavingPixels.add(Arrays.copyOfRange(pixels, i * length, (i + 1) * length));
+            leaving.add(
+                new Leaving(
+                    from + i,
+                    best,
+                    margin,
+                    Arrays.copyOfRange(pixels, i * length, (i + 1) * length)));
           }
         }
       }
     }
-    boolean[] lost = lost(model, originals, leaving, leavingPixels, cancellation);
+    boolean[] lost = lost(model, originals, leaving, cancellation);
     int allowed = RouterTrainer.allowedLosses(n, MAX_LOSS_BOUND);
     float raise = 0;
     while (raise < RouterTrainer.MAX_BIAS && cost(leaving, lost, raise) > allowed) {
@@ -117,11 +123,7 @@ final class RouterCalibration {
    * chosen expert does not. Both run in padded batches of one shape.
    */
   private static boolean[] lost(
-      VitModel model,
-      LabeledImages originals,
-      List<Leaving> leaving,
-      List<float[]> leavingPixels,
-      Cancellation cancellation) {
+      VitModel model, LabeledImages originals, List<Leaving> leaving, Cancellation cancellation) {
     int length = originals.imageLength();
     boolean[] lost = new boolean[leaving.size()];
     float[] pixels = new float[FORWARD_BATCH * length];
@@ -129,7 +131,7 @@ final class RouterCalibration {
       cancellation.check();
       int count = Math.min(FORWARD_BATCH, leaving.size() - from);
       for (int i = 0; i < count; i++) {
-        System.arraycopy(leavingPixels.get(from + i), 0, pixels, i * length, length);
+        System.arraycopy(leaving.get(from + i).pixels(), 0, pixels, i * length, length);
       }
       try (NDManager batch = model.newBatchManager()) {
         NDArray x = BaseLossCache.input(batch, pixels, FORWARD_BATCH, originals, FORWARD_BATCH);

@@ -183,17 +183,18 @@ public final class RouterTrainer {
       int steps =
           RouterTraining.train(params, batches, split, weight, target, experts, cancellation);
       float[] scores = RouterTraining.scores(params, batches, split[1], mgr, experts);
-      Bias bias =
-          baseBias(scores, split[1], target, m.correct(), experts, originalsFrom, originalsTo);
       Map<String, NDArray> weights = new LinkedHashMap<>();
       weights.put("router.feature_mean", mgr.create(mean));
       weights.put("router.feature_std", mgr.create(std));
       for (int i = 0; i < params.size(); i++) {
         weights.put(InputRouting.ROUTER_NAMES.get(i), params.get(i));
       }
+      Bias bias;
       if (calibration.count() > 0) {
-        model.setWeights(weights);
+        model.setWeights(weights); // the router as fitted, with no raise, scores the calibration
         bias = RouterCalibration.bias(model, calibration, preprocessing, cancellation);
+      } else {
+        bias = baseBias(scores, split[1], target, m.correct(), experts, originalsFrom, originalsTo);
       }
       params
           .get(7)

@@ -102,20 +102,26 @@ public record PairedComparison(int bothRight, int championOnly, int candidateOnl
     }
     int candRight = bothRight + candidateOnly;
     int champRight = bothRight + championOnly;
-    double p1 = (double) candRight / n;
-    double p2 = (double) champRight / n;
-    Interval w1 = wilson(candRight, n);
-    Interval w2 = wilson(champRight, n);
-    double phi = correlation(n, candRight, champRight);
-    double lowCand = p1 - w1.low();
-    double highCand = w1.high() - p1;
-    double lowChamp = p2 - w2.low();
-    double highChamp = w2.high() - p2;
+    return newcombe(candRight, n, champRight, n, correlation(n, candRight, champRight));
+  }
+
+  /**
+   * The 95% Newcombe (method 10) interval of x1/n1 - x2/n2: the two Wilson intervals combined by
+   * square-and-add with the correlation {@code phi} of the two proportions (0 for independent
+   * samples, e.g. two windows of different images).
+   */
+  static Interval newcombe(int x1, int n1, int x2, int n2, double phi) {
+    double p1 = (double) x1 / n1;
+    double p2 = (double) x2 / n2;
+    Interval w1 = wilson(x1, n1);
+    Interval w2 = wilson(x2, n2);
+    double low1 = p1 - w1.low();
+    double high1 = w1.high() - p1;
+    double low2 = p2 - w2.low();
+    double high2 = w2.high() - p2;
     double d = p1 - p2;
-    double low =
-        d - root(lowCand * lowCand - 2 * phi * lowCand * highChamp + highChamp * highChamp);
-    double high =
-        d + root(highCand * highCand - 2 * phi * highCand * lowChamp + lowChamp * lowChamp);
+    double low = d - root(low1 * low1 - 2 * phi * low1 * high2 + high2 * high2);
+    double high = d + root(high1 * high1 - 2 * phi * high1 * low2 + low2 * low2);
     return new Interval(Math.max(-1, low), Math.min(1, high));
   }
 

@@ -1,7 +1,5 @@
 package io.vitstream.feedback;
 
-import io.vitstream.evaluation.WilsonInterval;
-
 /**
  * Rolls a new version back when its live accuracy on fresh feedback falls below its predecessor's
  * live accuracy (measured before the swap) by more than {@code maxDrop}, and the drop is
@@ -36,10 +34,8 @@ public record RollbackPolicy(double maxDrop, int minLabels) {
 
   /** The lower 95% bound of {@code before}'s accuracy minus {@code now}'s (both non-empty). */
   public static double dropLowerBound(LiveAccuracy before, LiveAccuracy now) {
-    WilsonInterval b = WilsonInterval.of(before.correct(), before.count());
-    WilsonInterval n = WilsonInterval.of(now.correct(), now.count());
-    double pb = before.accuracy();
-    double pn = now.accuracy();
-    return pb - pn - Math.sqrt((pb - b.low()) * (pb - b.low()) + (n.high() - pn) * (n.high() - pn));
+    return PairedComparison.newcombe(
+            before.correct(), before.count(), now.correct(), now.count(), 0)
+        .low();
   }
 }
